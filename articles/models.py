@@ -1,0 +1,289 @@
+"""The archive's tables. See ../shared/DESIGN.md, "Data model"."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower, Upper
+from django.urls import reverse
+
+# The text-search configuration created by migration 0001: english stemming on unaccented text.
+SEARCH_CONFIG = "english_unaccent"
+
+
+class Source(models.Model):
+    """The outlet a story comes from, identified by its host name."""
+
+    domain = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=255, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-published", "-pk")
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=255, unique=True)
+    published = models.DateField()
+    # Normalised (see articles/ingest/parse.py): the article's identity.
+    url = models.URLField(max_length=2000, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")
+    # Paragraphs in file order, one per line.
+    body = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    # Names of the people and organisations the story mentions, written by the ingest service
+    # because a generated column cannot read other tables.
+    entity_names = models.TextField(blank=True, default="")
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("entity_names", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    people = models.ManyToManyField("Person", through="PersonMention", related_name="articles")
+    organisations = models.ManyToManyField(
+        "Organisation", through="OrganisationMention", related_name="articles"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-pk"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_vector_gin"),
+            models.Index(fields=["-published", "-id"], name="article_published_idx"),
+            models.Index(fields=["source", "-published"], name="article_source_published_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article", args=[self.slug])
+
+    @property
+    def paragraphs(self):
+        return self.body.split("\n")
+
+
+class Entity(models.Model):
+    """What people and organisations share: a canonical name, a slug and the other spellings."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    wikidata_id = models.CharField(max_length=20, blank=True)
+    # Slugs of entities merged into this one, so that their old pages redirect here.
+    former_slugs = ArrayField(models.SlugField(max_length=220), default=list, blank=True)
+    # Set by an editor on a false entity: extraction never creates it again.
+    not_an_entity = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(Entity):
+    class Meta(Entity.Meta):
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(Upper("name"), name="person_name_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[0-9]+$"),
+                name="person_wikidata_id_format",
+            ),
+        ]
+        indexes = [
+            GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="person_name_trgm"),
+            GinIndex(fields=["former_slugs"], name="person_former_slugs_gin"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("articles:person", args=[self.slug])
+
+
+class Organisation(Entity):
+    class Meta(Entity.Meta):
+        constraints = [
+            models.UniqueConstraint(Upper("name"), name="organisation_name_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[0-9]+$"),
+                name="organisation_wikidata_id_format",
+            ),
+        ]
+        indexes = [
+            GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="organisation_name_trgm"),
+            GinIndex(fields=["former_slugs"], name="organisation_former_slugs_gin"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("articles:organisation", args=[self.slug])
+
+
+class PersonMention(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_mentions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(default=1)
+    # Character offset of the first mention in the article body.
+    first_offset = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="person_mention_unique"),
+        ]
+        indexes = [models.Index(fields=["person", "article"], name="person_mention_person_idx")]
+
+
+class OrganisationMention(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="organisation_mentions"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="mentions"
+    )
+    count = models.PositiveIntegerField(default=1)
+    first_offset = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "organisation"], name="organisation_mention_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "article"], name="org_mention_org_idx"),
+        ]
+
+
+class Quote(models.Model):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "Direct"
+        REPORTED = "reported", "Reported"
+
+    class Status(models.TextChoices):
+        UNREVIEWED = "unreviewed", "Unreviewed"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    # The words the story uses for the speaker ("Peskov", "the Kremlin spokesman", "he").
+    speaker_text = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    verb = models.CharField(max_length=50, blank=True)
+    # Index of the paragraph in the article body, and the quote's offsets within it.
+    paragraph = models.PositiveIntegerField()
+    start = models.PositiveIntegerField(default=0)
+    end = models.PositiveIntegerField(default=0)
+    method = models.CharField(max_length=30, blank=True)
+    confidence = models.FloatField(default=0.0)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNREVIEWED)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article", "paragraph", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) | Q(organisation__isnull=True),
+                name="quote_one_speaker",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0) & Q(confidence__lte=1),
+                name="quote_confidence_range",
+            ),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="quote_span"),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="quote_search_vector_gin"),
+            models.Index(fields=["person", "status"], name="quote_person_idx"),
+            models.Index(fields=["organisation", "status"], name="quote_organisation_idx"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def speaker(self):
+        return self.person or self.organisation
+
+
+class ImportBatch(models.Model):
+    """One import (an admin upload, a command run, the seed loader): an audit trail."""
+
+    class Origin(models.TextChoices):
+        ADMIN = "admin", "Admin upload"
+        COMMAND = "command", "Command line"
+        SEEDS = "seeds", "Seed loader"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    created = models.DateTimeField(auto_now_add=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"Import #{self.pk} ({self.get_origin_display()}, {self.created:%Y-%m-%d %H:%M})"
+
+
+class ImportFile(models.Model):
+    """The outcome for one file of an import batch."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        UNCHANGED = "unchanged", "Unchanged"
+        REJECTED = "rejected", "Rejected"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    filename = models.CharField(max_length=500)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    message = models.TextField(blank=True)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["batch", "pk"]
+
+    def __str__(self):
+        return f"{self.filename}: {self.outcome}"
