@@ -1,0 +1,1 @@
+"""Pure Python, no Django: the seed-format parser and the extractors."""
