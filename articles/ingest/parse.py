@@ -1,0 +1,220 @@
+"""The seed-format parser: text in, a ParsedArticle or a ParseError naming the line.
+
+The format (../shared/DESIGN.md, "The input"): line 1 the title, line 2 the date as YYYYMMDD,
+line 3 the source URL, then one paragraph a line. Pure Python: no Django here.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
+
+TITLE_MAX_CHARS = 500  # Article.title
+URL_MAX_CHARS = 2000  # Article.url
+
+# Query parameters that identify a campaign or a click, not the story.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ocid",
+        "cmpid",
+        "mkt_tok",
+        "ref_src",
+        "smid",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# PostgreSQL text cannot hold NUL, and other C0 controls mean the file is not prose.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+HOST_PATTERN = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$|^\[[0-9a-f:.]+\]$")
+
+
+class ParseError(ValueError):
+    """A file that breaks the seed format, with the file name, the line and the reason."""
+
+    def __init__(self, reason: str, *, filename: str = "<input>", line: int | None = None):
+        self.filename = filename
+        self.line = line
+        self.reason = reason
+        super().__init__(str(self))
+
+    def __str__(self):
+        where = self.filename if self.line is None else f"{self.filename}, line {self.line}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    title: str
+    published: date
+    url: str  # normalised: the article's identity
+    source_domain: str
+    paragraphs: tuple[str, ...]
+    content_hash: str
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    """A value quoted for an error message, cut short when long."""
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return f"'{value}'"
+
+
+def normalise_url(url: str) -> str:
+    """Lower-case scheme and host, drop the fragment, tracking parameters and default port.
+
+    Raises ValueError when `url` is not an absolute http(s) URL.
+    """
+    url = url.strip()
+    if any(character.isspace() for character in url):
+        raise ValueError("a URL cannot contain spaces")
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed IPv6 host such as "http://[::1"
+        raise ValueError("the URL's host name is malformed") from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise ValueError("expected an http(s) URL")
+    host = (parts.hostname or "").lower()  # hostname drops any user:password@
+    if not host or not HOST_PATTERN.match(host):
+        raise ValueError("expected an http(s) URL with a host name")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("the URL's port is not a number from 0 to 65535") from None
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    # Filter the raw query so the kept parameters keep their exact encoding.
+    kept = [
+        pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])
+    ]
+    return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in TRACKING_PARAMETERS or key.startswith(TRACKING_PREFIXES)
+
+
+def source_domain(normalised_url: str) -> str:
+    host = urlsplit(normalised_url).hostname or ""
+    return host.removeprefix("www.").rstrip(".")
+
+
+def content_hash(title: str, published: date, url: str, paragraphs: tuple[str, ...]) -> str:
+    # No field can contain "\n", so joining with it is unambiguous.
+    text = "\n".join([title, published.isoformat(), url, *paragraphs])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _decode(raw: bytes, filename: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ParseError(
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} at position "
+            f"{error.start}); save it as UTF-8",
+            filename=filename,
+            line=line,
+        ) from None
+
+
+def _parse_date(value: str, filename: str) -> date:
+    reason = f"expected a date as YYYYMMDD, got {_shown(value)}"
+    if not re.fullmatch(r"[0-9]{8}", value):
+        raise ParseError(reason, filename=filename, line=2)
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:  # 20211340, 00000000: eight digits but not a real day
+        raise ParseError(f"{reason}, which is not a real date", filename=filename, line=2) from None
+
+
+def parse(
+    raw: bytes | str, *, filename: str = "<input>", max_bytes: int = 2 * 1024 * 1024
+) -> ParsedArticle:
+    """Parse one story in the seed format; raise ParseError for anything else."""
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise ParseError(
+            f"the file is {size:,} bytes, over the limit of {max_bytes:,} bytes",
+            filename=filename,
+        )
+    text = _decode(raw, filename) if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a str carrying lone surrogates
+        raise ParseError("the text is not valid Unicode", filename=filename) from None
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    if not lines:
+        raise ParseError("the file is empty", filename=filename)
+    for number, line in enumerate(lines, start=1):
+        control = CONTROL_CHARACTERS.search(line)
+        if control:
+            raise ParseError(
+                f"contains the control character U+{ord(control.group()):04X}; "
+                "is this a text file?",
+                filename=filename,
+                line=number,
+            )
+
+    title = lines[0]
+    if not title:
+        raise ParseError("expected the title, found a blank line", filename=filename, line=1)
+    if len(title) > TITLE_MAX_CHARS:
+        raise ParseError(
+            f"the title is {len(title)} characters long, over the limit of {TITLE_MAX_CHARS}",
+            filename=filename,
+            line=1,
+        )
+
+    if len(lines) < 2:
+        raise ParseError(
+            "expected a date as YYYYMMDD, found the end of the file", filename=filename, line=2
+        )
+    published = _parse_date(lines[1], filename)
+
+    if len(lines) < 3 or not lines[2]:
+        found = "the end of the file" if len(lines) < 3 else "a blank line"
+        raise ParseError(f"expected the story's URL, found {found}", filename=filename, line=3)
+    if len(lines[2]) > URL_MAX_CHARS:
+        raise ParseError(
+            f"the URL is over the limit of {URL_MAX_CHARS} characters", filename=filename, line=3
+        )
+    try:
+        url = normalise_url(lines[2])
+    except ValueError as error:
+        raise ParseError(f"{error}, got {_shown(lines[2])}", filename=filename, line=3) from None
+
+    paragraphs = tuple(line for line in lines[3:] if line)
+    if not paragraphs:
+        raise ParseError(
+            "expected at least one paragraph after the URL, found none", filename=filename, line=4
+        )
+    return ParsedArticle(
+        title=title,
+        published=published,
+        url=url,
+        source_domain=source_domain(url),
+        paragraphs=paragraphs,
+        content_hash=content_hash(title, published, url, paragraphs),
+    )

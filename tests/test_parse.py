@@ -1,0 +1,209 @@
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from articles.ingest.parse import ParsedArticle, ParseError, normalise_url, parse
+
+STORY = (
+    "Mayor Opens the New Harbour Bridge\n"
+    "20230415\n"
+    "https://www.example-news.com/local/harbour-bridge/?utm_source=feed&id=7#comments\n"
+    "Mayor Jane Holloway cut the ribbon on Saturday morning.\n"
+    "\n"
+    "The bridge is finished, she said, adding that traffic will ease.\n"
+)
+
+
+def test_parses_a_story():
+    parsed = parse(STORY, filename="bridge.txt")
+    assert parsed.title == "Mayor Opens the New Harbour Bridge"
+    assert parsed.published == date(2023, 4, 15)
+    assert parsed.url == "https://www.example-news.com/local/harbour-bridge/?id=7"
+    assert parsed.source_domain == "example-news.com"
+    # The blank line among the paragraphs is skipped.
+    assert parsed.paragraphs == (
+        "Mayor Jane Holloway cut the ribbon on Saturday morning.",
+        "The bridge is finished, she said, adding that traffic will ease.",
+    )
+    assert parsed.body == "\n".join(parsed.paragraphs)
+    assert len(parsed.content_hash) == 64
+
+
+def test_bom_crlf_stray_spaces_and_trailing_blank_lines_make_no_difference():
+    messy = "\ufeff" + "  " + STORY.replace("\n", "  \r\n") + "\r\n\r\n   \r\n"
+    assert parse(messy.encode("utf-8")) == parse(STORY)
+
+
+def test_bytes_and_str_give_the_same_article():
+    assert parse(STORY.encode()) == parse(STORY)
+
+
+def test_content_hash_changes_with_the_body_only():
+    changed = parse(STORY.replace("Saturday", "Sunday"))
+    assert changed.content_hash != parse(STORY).content_hash
+    assert parse(STORY).content_hash == parse(STORY.replace("\n", "\r\n")).content_hash
+
+
+@pytest.mark.parametrize(
+    "raw, line, reason",
+    [
+        (b"", None, "the file is empty"),
+        (b"\n\n  \n", None, "the file is empty"),
+        (b"\xef\xbb\xbf", None, "the file is empty"),
+        (b"   \n20230415\nhttps://a.com/\nText.", 1, "expected the title, found a blank line"),
+        (b"Title only", 2, "expected a date as YYYYMMDD, found the end of the file"),
+        (
+            b"Title\n2021-13-40\nhttps://a.com/\nText.",
+            2,
+            "expected a date as YYYYMMDD, got '2021-13-40'",
+        ),
+        (
+            b"Title\n20211340\nhttps://a.com/\nText.",
+            2,
+            "expected a date as YYYYMMDD, got '20211340', which is not a real date",
+        ),
+        (
+            b"Title\n00000000\nhttps://a.com/\nText.",
+            2,
+            "expected a date as YYYYMMDD, got '00000000', which is not a real date",
+        ),
+        (
+            b"Title\n20230229\nhttps://a.com/\nText.",
+            2,
+            "expected a date as YYYYMMDD, got '20230229', which is not a real date",
+        ),
+        (b"Title\n\nhttps://a.com/\nText.", 2, "expected a date as YYYYMMDD, got ''"),
+        (b"Title\n20230415", 3, "expected the story's URL, found the end of the file"),
+        (b"Title\n20230415\n\nText.", 3, "expected the story's URL, found a blank line"),
+        (
+            b"Title\n20230415\nftp://a.com/x\nText.",
+            3,
+            "expected an http(s) URL, got 'ftp://a.com/x'",
+        ),
+        (b"Title\n20230415\nwww.a.com/x\nText.", 3, "expected an http(s) URL, got 'www.a.com/x'"),
+        (
+            b"Title\n20230415\njavascript:alert(1)\nText.",
+            3,
+            "expected an http(s) URL, got 'javascript:alert(1)'",
+        ),
+        (
+            b"Title\n20230415\nhttps:///path\nText.",
+            3,
+            "expected an http(s) URL with a host name, got 'https:///path'",
+        ),
+        (
+            b"Title\n20230415\nhttps://a.com:99x/\nText.",
+            3,
+            "the URL's port is not a number from 0 to 65535, got 'https://a.com:99x/'",
+        ),
+        (
+            b"Title\n20230415\nhttps://a.com/\n",
+            4,
+            "expected at least one paragraph after the URL, found none",
+        ),
+        (
+            b"Title\n20230415\nhttps://a.com/\n\n  \n",
+            4,
+            "expected at least one paragraph after the URL, found none",
+        ),
+        (
+            b"Title\n20230415\nhttps://a.com/\nCaf\xe9 au lait.",
+            4,
+            "the file is not UTF-8 text (byte 0xe9 at position 33); save it as UTF-8",
+        ),
+        (
+            b"Title\n20230415\nhttps://a.com/\nText\x00more.",
+            4,
+            "contains the control character U+0000; is this a text file?",
+        ),
+    ],
+)
+def test_refusals_name_the_file_the_line_and_the_reason(raw, line, reason):
+    with pytest.raises(ParseError) as caught:
+        parse(raw, filename="story.txt")
+    error = caught.value
+    assert (error.filename, error.line, error.reason) == ("story.txt", line, reason)
+    where = "story.txt" if line is None else f"story.txt, line {line}"
+    assert str(error) == f"{where}: {reason}"
+
+
+def test_the_message_an_editor_reads():
+    with pytest.raises(ParseError) as caught:
+        parse("Title\n2021-13-40\nhttps://a.com/\nText.", filename="story.txt")
+    assert str(caught.value) == "story.txt, line 2: expected a date as YYYYMMDD, got '2021-13-40'"
+
+
+def test_refuses_a_file_over_the_size_limit():
+    raw = STORY.encode() + b"x" * 200
+    with pytest.raises(ParseError) as caught:
+        parse(raw, filename="big.txt", max_bytes=len(raw) - 1)
+    assert caught.value.line is None
+    assert (
+        caught.value.reason
+        == f"the file is {len(raw):,} bytes, over the limit of {len(raw) - 1:,} bytes"
+    )
+    assert parse(raw, max_bytes=len(raw)).title == "Mayor Opens the New Harbour Bridge"
+
+
+def test_refuses_an_overlong_title():
+    with pytest.raises(ParseError, match="line 1: the title is 501 characters long"):
+        parse("T" * 501 + "\n20230415\nhttps://a.com/\nText.")
+
+
+@pytest.mark.parametrize(
+    "url, normalised",
+    [
+        ("HTTPS://WWW.Example.COM/Path/Case?B=2", "https://www.example.com/Path/Case?B=2"),
+        ("https://example.com", "https://example.com/"),
+        ("http://example.com:80/a", "http://example.com/a"),
+        ("https://example.com:443/a", "https://example.com/a"),
+        ("https://example.com:8443/a", "https://example.com:8443/a"),
+        ("http://example.com:443/a", "http://example.com:443/a"),
+        ("https://example.com/a#section-2", "https://example.com/a"),
+        (
+            "https://example.com/a?utm_source=x&UTM_Medium=y&fbclid=1&gclid=2&mc_cid=3&mc_eid=4"
+            "&page=2&q=a%20b",
+            "https://example.com/a?page=2&q=a%20b",
+        ),
+        ("https://example.com/a?utm_campaign=z", "https://example.com/a"),
+        ("https://user:pw@Example.com/a", "https://example.com/a"),
+    ],
+)
+def test_normalise_url(url, normalised):
+    assert normalise_url(url) == normalised
+
+
+def test_urls_differing_only_in_tracking_and_case_are_one_story():
+    first = parse(STORY)
+    second = parse(STORY.replace("?utm_source=feed&id=7#comments", "?id=7&fbclid=abc"))
+    assert first.url == second.url
+    assert first.content_hash == second.content_hash
+
+
+@given(st.binary(max_size=400))
+def test_any_bytes_give_an_article_or_a_parse_error(raw):
+    try:
+        result = parse(raw, max_bytes=300)
+    except ParseError as error:
+        assert error.reason
+    else:
+        assert isinstance(result, ParsedArticle)
+
+
+header_lines = st.sampled_from(
+    ["Title", "", "  ", "20230415", "20231340", "https://a.com/x", "http://[::1", "ftp://x"]
+)
+
+
+@given(st.lists(st.one_of(header_lines, st.text(max_size=40)), max_size=8))
+def test_any_text_gives_an_article_or_a_parse_error(lines):
+    try:
+        result = parse("\n".join(lines))
+    except ParseError as error:
+        assert error.reason
+    else:
+        assert result.paragraphs and all(result.paragraphs)
+        assert "\x00" not in result.body
+        assert result.url.startswith(("http://", "https://"))
