@@ -1,0 +1,194 @@
+"""Word lists the extractors lean on: places, nationalities, titles, speech verbs.
+
+The small spaCy model confuses places with organisations ("Moscow said") and surnames with
+places; these lists let the rule layer overrule it. They are general, not tuned to any story.
+"""
+
+COUNTRIES = """
+afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
+bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia
+bosnia and herzegovina botswana brazil brunei bulgaria burkina faso burundi cambodia cameroon
+canada cape verde chad chile china colombia comoros congo costa rica croatia cuba cyprus
+czech republic czechia denmark djibouti dominica dominican republic east timor ecuador egypt
+el salvador england equatorial guinea eritrea estonia eswatini ethiopia fiji finland france
+gabon gambia georgia germany ghana greece grenada guatemala guinea guyana haiti honduras
+hungary iceland india indonesia iran iraq ireland israel italy ivory coast jamaica japan
+jordan kazakhstan kenya kiribati korea kosovo kuwait kyrgyzstan laos latvia lebanon lesotho
+liberia libya liechtenstein lithuania luxembourg madagascar malawi malaysia maldives mali
+malta mauritania mauritius mexico micronesia moldova monaco mongolia montenegro morocco
+mozambique myanmar burma namibia nauru nepal netherlands holland new zealand nicaragua niger
+nigeria north korea south korea north macedonia macedonia norway oman pakistan palau
+palestine panama papua new guinea paraguay peru philippines poland portugal qatar romania
+russia rwanda samoa san marino saudi arabia scotland senegal serbia seychelles sierra leone
+singapore slovakia slovenia somalia south africa south sudan spain sri lanka sudan suriname
+sweden switzerland syria taiwan tajikistan tanzania thailand togo tonga trinidad tunisia
+turkey turkiye turkmenistan tuvalu uganda ukraine united arab emirates uae united kingdom
+uk u.k. britain great britain united states us u.s. usa u.s.a. america uruguay uzbekistan
+vanuatu vatican venezuela vietnam wales yemen zambia zimbabwe soviet union ussr
+gaza west bank crimea donbas donbass donetsk luhansk lugansk chechnya tibet hong kong
+"""
+
+US_STATES = """
+alabama alaska arizona arkansas california colorado connecticut delaware florida
+hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+michigan minnesota mississippi missouri montana nebraska nevada new hampshire new jersey
+new mexico new york north carolina north dakota ohio oklahoma oregon pennsylvania
+rhode island south carolina south dakota tennessee texas utah vermont virginia washington
+west virginia wisconsin wyoming puerto rico guam district of columbia d.c. dc
+"""
+
+CITIES = """
+kyiv kiev moscow washington london paris berlin brussels beijing tokyo stockholm copenhagen
+minsk warsaw vienna geneva rome madrid lisbon athens ankara istanbul tehran baghdad damascus
+kabul islamabad delhi new delhi mumbai cairo jerusalem tel aviv riyadh dubai doha beirut
+amman caracas havana mexico city ottawa toronto sydney canberra seoul pyongyang hanoi
+bangkok manila jakarta singapore oslo helsinki tallinn riga vilnius prague budapest
+bucharest sofia belgrade zagreb sarajevo tbilisi yerevan baku chisinau odessa odesa kharkiv
+kherson mariupol lviv dnipro zaporizhzhia sevastopol simferopol st. petersburg saint petersburg
+sochi new york city los angeles chicago houston boston philadelphia atlanta miami dallas
+denver seattle san francisco phoenix detroit baltimore las vegas new orleans cleveland
+pittsburgh milwaukee minneapolis st. louis nashville charlotte austin orlando tampa
+sacramento portland honolulu anchorage brooklyn manhattan queens bronx harlem
+geneva davos munich frankfurt hamburg milan naples zurich dublin edinburgh belfast
+brussels the hague amsterdam rotterdam luxembourg strasbourg vilnius
+"""
+
+REGIONS = """
+europe asia africa america north america south america latin america middle east
+eastern europe western europe central asia east asia southeast asia balkans baltics
+caucasus arctic antarctica the west west east midwest south north
+eastern ukraine western ukraine southern ukraine black sea sea of azov caspian sea
+mediterranean pacific atlantic persian gulf gulf
+"""
+
+def _phrases(block: str, multi: frozenset[str]) -> set[str]:
+    """Split a whitespace list into entries, keeping the known multi-word ones whole."""
+    words = block.split()
+    found: set[str] = set()
+    i = 0
+    while i < len(words):
+        for size in (4, 3, 2):
+            phrase = " ".join(words[i : i + size])
+            if phrase in multi:
+                found.add(phrase)
+                i += size
+                break
+        else:
+            found.add(words[i])
+            i += 1
+    return found
+
+
+_MULTI_WORD_PLACES = frozenset(
+    """bosnia and herzegovina|burkina faso|cape verde|costa rica|czech republic|dominican republic
+    |east timor|el salvador|equatorial guinea|ivory coast|new zealand|north korea|south korea
+    |north macedonia|papua new guinea|san marino|saudi arabia|sierra leone|south africa
+    |south sudan|sri lanka|united arab emirates|united kingdom|great britain|united states
+    |soviet union|west bank|hong kong|new hampshire|new jersey|new mexico|new york
+    |north carolina|north dakota|rhode island|south carolina|south dakota|west virginia
+    |puerto rico|district of columbia|new delhi|tel aviv|mexico city|st. petersburg
+    |saint petersburg|new york city|los angeles|san francisco|las vegas|new orleans|st. louis
+    |the hague|north america|south america|latin america|middle east|eastern europe
+    |western europe|central asia|east asia|southeast asia|the west|eastern ukraine
+    |western ukraine|southern ukraine|black sea|sea of azov|caspian sea|persian gulf"""
+    .replace("\n", "").split("|")
+)
+_MULTI_WORD_PLACES = frozenset(p.strip() for p in _MULTI_WORD_PLACES)
+
+PLACES = frozenset().union(
+    *(_phrases(block, _MULTI_WORD_PLACES) for block in (COUNTRIES, US_STATES, CITIES, REGIONS))
+)
+
+# Nationalities and groups of people: never organisations or people on their own.
+NATIONALITIES = frozenset(
+    """
+    american americans russian russians ukrainian ukrainians european europeans british
+    briton britons english french german germans chinese japanese korean koreans indian
+    indians iranian iranians iraqi iraqis israeli israelis palestinian palestinians syrian
+    syrians turkish turks polish poles belarusian belarusians georgian georgians moldovan
+    swedish swede swedes danish dane danes norwegian finnish dutch belgian italian italians
+    spanish spaniard portuguese greek greeks hungarian romanian bulgarian serbian serbs
+    croatian czech slovak lithuanian latvian estonian armenian azerbaijani kazakh afghan
+    afghans pakistani pakistanis saudi saudis egyptian egyptians mexican mexicans canadian
+    canadians australian australians cuban cubans venezuelan venezuelans western westerners
+    soviet soviets crimean tatar tatars chechen arab arabs muslim muslims jewish jews
+    christian christians catholic catholics democrat democrats republican republicans
+    democratic gop conservative conservatives liberal liberals progressive progressives
+    separatist separatists rebels kremlin-backed pro-russian pro-western latino latinos
+    hispanic hispanics asian asians african africans
+    """.split()
+)
+
+# Single words spaCy sometimes calls an organisation or a person though they name neither.
+NOT_NAMES = frozenset(
+    """
+    state states government ministry department agency office house senate committee
+    administration president minister secretary spokesman spokeswoman parliament court
+    army navy police military council union party cabinet embassy republic federation
+    twitter facebook instagram youtube tiktok reddit internet web video photo getty images
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    january february march april may june july august september october november december
+    covid covid-19 coronavirus god lord jesus allah bible constitution ok yes no mr mrs ms dr
+    """.split()
+)
+
+# Titles that may stand before a name; stripped from a person's canonical name.
+TITLES = frozenset(
+    """
+    mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. fr fr.
+    president vice prime premier chancellor minister secretary sen sen. senator rep rep.
+    representative congressman congresswoman gov gov. governor lt lt. gen gen. general
+    col col. colonel maj maj. major capt capt. captain adm adm. admiral sgt sgt. sergeant
+    judge justice chief speaker leader mayor ambassador envoy king queen prince princess
+    pope cardinal bishop ayatollah sheikh spokesman spokeswoman spokesperson attorney
+    commissioner chairman chairwoman chair director ceo former acting deputy assistant
+    foreign defense defence interior state u.s. us gop democratic republican
+    """.split()
+)
+
+# Verbs that introduce speech, direct or reported. Lemmas.
+SPEECH_VERBS = frozenset(
+    """
+    say tell add note warn argue claim insist state announce tweet write post explain
+    acknowledge admit declare suggest ask reply respond stress emphasize emphasise deny
+    confirm predict vow promise charge complain reaffirm assert contend maintain observe
+    remark recall report reiterate testify concede allege caution counter agree disagree
+    conclude continue boast joke quip lament tout urge demand pledge threaten accuse
+    indicate point mention describe call signal estimate predict
+    """.split()
+)
+
+# The subset that may stand alone after a quotation ("..., Peskov said") or take a that-clause.
+REPORTING_VERBS = SPEECH_VERBS - {"call", "describe", "urge", "demand", "accuse", "threaten"}
+
+# Nouns that name a role a person holds: "the Kremlin spokesman", "the top Ukrainian diplomat".
+ROLE_NOUNS = frozenset(
+    """
+    spokesman spokeswoman spokesperson minister president diplomat secretary leader chief
+    senator governor ambassador envoy chancellor premier director chairman chairwoman chair
+    official commander general admiral mayor speaker lawmaker congressman congresswoman
+    representative prosecutor attorney judge justice head ceo founder candidate nominee
+    aide adviser advisor negotiator monarch king queen prince pope
+    """.split()
+)
+
+# A role noun also covers these title words: a foreign minister is a diplomat.
+ROLE_SYNONYMS = {
+    "diplomat": {"foreign minister", "secretary of state", "ambassador", "envoy", "diplomat"},
+    "leader": {"president", "prime minister", "chancellor", "premier", "leader", "king"},
+    "spokesperson": {"spokesman", "spokeswoman", "spokesperson"},
+    "spokesman": {"spokesman", "spokesperson"},
+    "spokeswoman": {"spokeswoman", "spokesperson"},
+    "lawmaker": {"senator", "representative", "congressman", "congresswoman", "lawmaker"},
+    "chief": {"chief", "head", "director", "leader"},
+    "head": {"head", "chief", "director", "leader"},
+}
+
+FEMALE_CUES = frozenset(
+    "she her herself spokeswoman congresswoman chairwoman mrs mrs. ms ms. miss queen "
+    "princess lady dame businesswoman wife mother daughter sister".split()
+)
+MALE_CUES = frozenset(
+    "he him his himself spokesman congressman chairman mr mr. king prince lord sir "
+    "businessman husband father son brother".split()
+)

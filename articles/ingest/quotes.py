@@ -1,0 +1,399 @@
+"""Quotes: what was said, by whom, found on the dependency parse plus quotation marks.
+
+Real input loses many opening quotation marks (`...serious consequences," adding that`) and
+sometimes every mark, so marks are evidence, not the method: a quote is the clause a speech
+verb governs ("said that ...", "..., Peskov said", "according to ..."), widened or confirmed by
+whatever marks survive. The speaker is the verb's subject resolved to an actor: a name, a
+surname, a role ("the Kremlin spokesman") or a pronoun. When that is unclear the speaker stays
+None rather than a guess.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import NATIONALITIES, PLACES, REPORTING_VERBS, ROLE_NOUNS, ROLE_SYNONYMS
+from .names import ORGANISATION, PERSON, Actor
+from .types import FoundQuote
+
+_MARKS = '"“”'
+_PRONOUNS = {"he": "male", "she": "female"}
+_FIRST_PERSON = re.compile(r"\b(I|we|We|our|Our|us|my|My|me)\b")
+_TRIM = " \t,;:—–-\"“”'"
+_MODIFIERS_IGNORED = {"the", "a", "an", "top", "senior", "chief", "former", "then", "new", "'s"}
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    verb: str
+    speaker_token: object  # spaCy Token or None
+    kind: str
+    method: str
+    speaker_hint: tuple[Actor | None, str, float] | None = None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def _mark_regions(text: str, doc) -> list[tuple[int, int, bool]]:
+    """Spans inside quotation marks; the bool says the opening mark was lost and inferred."""
+    regions: list[tuple[int, int, bool]] = []
+    opened: int | None = None
+    for i, ch in enumerate(text):
+        if ch not in _MARKS:
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        opens_here = (before.isspace() or before in "([—–-") and not after.isspace()
+        is_open = ch == "“" or (ch == '"' and opens_here)
+        if ch == "”" or (ch == '"' and not is_open):
+            if opened is not None:
+                regions.append((opened, i, False))
+                opened = None
+            else:
+                regions.append((_lost_opening(text, doc, i), i, True))
+        else:
+            if opened is not None:  # two openings: the first quote ran to here
+                regions.append((opened, i, False))
+            opened = i + 1
+    if opened is not None:  # a quote running on to the next paragraph keeps no closing mark
+        regions.append((opened, len(text), False))
+    return [(s, e, lost) for s, e, lost in (( *_trim(text, s, e), lost) for s, e, lost in regions)
+            if e - s > 0]
+
+
+def _lost_opening(text: str, doc, close: int) -> int:
+    """Where a quote whose opening mark was lost began: after the speech verb's 'that' or
+    colon in the same sentence, else the sentence start (or the paragraph start when the
+    sentences before it read as the same speaker's words)."""
+    sent = None
+    for s in doc.sents:
+        if s.start_char <= close < s.end_char + 1:
+            sent = s
+            break
+    if sent is None:
+        return 0
+    start = sent.start_char
+    for token in sent:
+        if token.idx >= close:
+            break
+        if token.lemma_ in REPORTING_VERBS and token.pos_ == "VERB":
+            for follower in sent[token.i - sent.start + 1 :]:
+                if follower.idx >= close:
+                    break
+                if follower.lower_ == "that" and follower.dep_ == "mark" or follower.text == ":":
+                    start = follower.idx + len(follower.text)
+                    break
+            break
+    else:
+        earlier = text[:start]
+        if earlier and _FIRST_PERSON.search(earlier) and '"' not in earlier:
+            start = 0
+    return start
+
+
+def _span_of(doc, first, last) -> tuple[int, int]:
+    return first.idx, last.idx + len(last.text)
+
+
+def _verb_candidates(text: str, doc) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for token in doc:
+        if token.lemma_ == "accord" and token.lower_ == "according":
+            to = next((c for c in token.children if c.lower_ == "to"), None)
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+            if obj is None:
+                continue
+            sent = token.sent
+            phrase_first, phrase_last = token.left_edge, obj.right_edge
+            before = doc[sent.start : phrase_first.i]
+            after = doc[phrase_last.i + 1 : sent.end]
+            piece = before if len(before) >= len(after) else after
+            if len(piece) < 3:
+                continue
+            s, e = _trim(text, *_span_of(doc, piece[0], piece[-1]))
+            e = e - 1 if text[s:e].endswith(".") and piece is after else e
+            found.append(_Candidate(s, e, "according to", obj, "reported", "according-to"))
+            continue
+        if token.pos_ not in ("VERB", "AUX") or token.lemma_ not in REPORTING_VERBS:
+            continue
+        comps = [c for c in token.children if c.dep_ == "ccomp"]
+        if not comps:
+            if token.dep_ in ("parataxis",) and token.i > token.head.i:
+                comps = []  # handled below as an inverted attribution
+            else:
+                continue
+        speaker = _subject(token)
+        for comp in comps[:1]:
+            first, last = comp.left_edge, comp.right_edge
+            if first.lower_ == "that" and first.dep_ == "mark":
+                first = doc[first.i + 1]
+            if speaker is not None and first.i <= speaker.i <= last.i:
+                continue
+            if last.i - first.i < 2:
+                continue
+            s, e = _trim(text, *_span_of(doc, first, last))
+            inverted = comp.i < token.i
+            kind = "reported"
+            if inverted and _FIRST_PERSON.search(text[s:e]):
+                kind = "direct"
+            found.append(_Candidate(s, e, token.lower_, speaker, kind,
+                                    "inverted" if inverted else "speech-verb"))
+    return found
+
+
+def _subject(verb):
+    for child in verb.children:
+        if child.dep_ in ("nsubj",):
+            return child
+    # "..., adding that", "saying it", "and added that": the governing verb's speaker.
+    head = verb
+    for _ in range(3):
+        if head.dep_ in ("advcl", "xcomp", "conj", "pcomp") and head.head is not head:
+            head = head.head
+            for child in head.children:
+                if child.dep_ == "nsubj":
+                    return child
+        else:
+            break
+    return None
+
+
+class _Resolver:
+    """Maps a subject token to an actor: name, surname, role or pronoun."""
+
+    def __init__(self, paragraphs, docs, actors: list[Actor]):
+        self.paragraphs = paragraphs
+        self.docs = docs
+        self.actors = actors
+        self.people = [a for a in actors if a.kind == PERSON]
+        self.by_paragraph: dict[int, list[tuple[int, int, Actor]]] = {}
+        for actor in actors:
+            for m in actor.mentions:
+                self.by_paragraph.setdefault(m.paragraph, []).append((m.start, m.end, actor))
+        self.forms: dict[str, Actor] = {}
+        for actor in actors:
+            for form in actor.forms:
+                self.forms.setdefault(form.lower(), actor)
+        # Speakers already resolved in a paragraph, for "he said" after "X said".
+        self.recent: dict[int, list[tuple[int, Actor]]] = {}
+
+    def actor_at(self, paragraph: int, start: int, end: int) -> Actor | None:
+        best = None
+        for s, e, actor in self.by_paragraph.get(paragraph, []):
+            if s < end and start < e:
+                if best is None or actor.kind == PERSON:
+                    best = actor
+        return best
+
+    def resolve(self, paragraph: int, token) -> tuple[Actor | None, str, float]:
+        doc = self.docs[paragraph]
+        subject_first, subject_last = token.left_edge, token.right_edge
+        # Keep the subject phrase short: stop at a relative clause.
+        words = [t for t in doc[subject_first.i : subject_last.i + 1]]
+        cut = next((i for i, t in enumerate(words) if t.dep_ in ("relcl", "acl") and i > 0), None)
+        if cut is not None:
+            words = words[:cut]
+        text = self.paragraphs[paragraph]
+        speaker_text = text[words[0].idx : words[-1].idx + len(words[-1].text)] if words else ""
+        speaker_text = speaker_text.strip(" ,")
+        # The head itself names an actor.
+        actor = self.actor_at(paragraph, token.idx, token.idx + len(token.text))
+        if actor is not None:
+            return actor, speaker_text, 0.9
+        lowered = token.lower_
+        if lowered in _PRONOUNS:
+            actor, confidence = self._pronoun(paragraph, token, _PRONOUNS[lowered])
+            return actor, speaker_text, confidence
+        if token.pos_ == "PROPN" and lowered.rstrip("s") in self.forms:
+            return self.forms[lowered.rstrip("s")], speaker_text, 0.8
+        # A name inside the subject phrase: "Russias security agency, the FSB".
+        inside = [
+            self.actor_at(paragraph, t.idx, t.idx + len(t.text)) for t in words
+        ]
+        inside = [a for a in inside if a is not None]
+        if token.lemma_ in ROLE_NOUNS or token.lower_ in ROLE_NOUNS:
+            role = self._role(words, token)
+            if role is not None:
+                return role, speaker_text, 0.7
+        if inside and token.pos_ in ("PROPN", "NOUN"):
+            appos = [c for c in token.children if c.dep_ == "appos"]
+            for a in appos:
+                hit = self.actor_at(paragraph, a.idx, a.idx + len(a.text))
+                if hit is not None:
+                    return hit, speaker_text, 0.8
+        if token.pos_ == "NOUN" and not inside:
+            org = self._org_by_head(token)
+            if org is not None:
+                return org, speaker_text, 0.6
+        return None, speaker_text, 0.3
+
+    def _pronoun(self, paragraph: int, token, gender: str) -> tuple[Actor | None, float]:
+        position = token.idx
+        candidates: list[tuple[int, int, Actor]] = []
+        for s, _e, actor in self.by_paragraph.get(paragraph, []):
+            if s < position and actor.kind == PERSON:
+                subject_rank = self._is_subject(paragraph, s)
+                candidates.append((subject_rank, s, actor))
+        for s, actor in self.recent.get(paragraph, []):
+            if s < position and actor.kind == PERSON:
+                candidates.append((1, s, actor))
+        candidates = [c for c in candidates if c[2].gender in (None, gender)]
+        if candidates:
+            # The most recent subject, else the most recent person.
+            subjects = [c for c in candidates if c[0]]
+            pool = subjects or candidates
+            chosen = max(pool, key=lambda c: c[1])[2]
+            distinct = {id(c[2]) for c in candidates}
+            return chosen, 0.8 if len(distinct) == 1 else 0.65
+        # Nothing earlier in the paragraph: paragraphs may be shuffled, so only a story with
+        # a single person of that gender is safe.
+        pool = [a for a in self.people if a.gender in (None, gender)]
+        if len(pool) == 1:
+            return pool[0], 0.55
+        return None, 0.3
+
+    def _is_subject(self, paragraph: int, start: int) -> int:
+        doc = self.docs[paragraph]
+        span = doc.char_span(start, start + 1, alignment_mode="expand")
+        if span is None:
+            return 0
+        token = span[0]
+        while token.dep_ in ("compound", "flat") and token.head is not token:
+            token = token.head
+        return int(token.dep_ in ("nsubj", "nsubjpass"))
+
+    def _role(self, words, head) -> Actor | None:
+        modifiers = {
+            t.lower_ for t in words
+            if t is not head and t.lower_ not in _MODIFIERS_IGNORED
+            and t.pos_ in ("ADJ", "PROPN", "NOUN")
+        }
+        heads = ROLE_SYNONYMS.get(head.lower_, {head.lower_})
+        matches = []
+        for actor in self.people:
+            title_words = actor.titles
+            if not any(all(w in title_words for w in h.split()) for h in heads):
+                continue
+            if not modifiers <= title_words | _country_forms(title_words):
+                continue
+            matches.append(actor)
+        return matches[0] if len(matches) == 1 else None
+
+    def _org_by_head(self, head) -> Actor | None:
+        word = head.lower_
+        if word in ("ministry", "agency", "alliance", "committee", "department", "company",
+                    "campaign", "council", "commission", "bank", "union", "party", "court"):
+            matches = [
+                a for a in self.actors
+                if a.kind == ORGANISATION and any(word in f.lower().split() for f in a.forms)
+            ]
+            if len(matches) == 1:
+                return matches[0]
+        return None
+
+
+def _country_forms(words: set[str]) -> set[str]:
+    """'russia' in a title also matches the role word 'russian', and the reverse."""
+    extra = set()
+    for w in words:
+        if w in PLACES:
+            extra |= {w + "n", w + "an", w + "ian"}
+        if w in NATIONALITIES:
+            extra.add(re.sub(r"(ian|an|n)$", "", w))
+    return extra
+
+
+def find_quotes(
+    paragraphs: list[str], docs, actors: list[Actor], skip: set[int]
+) -> list[FoundQuote]:
+    resolver = _Resolver(paragraphs, docs, actors)
+    quotes: list[FoundQuote] = []
+    for index, (text, doc) in enumerate(zip(paragraphs, docs, strict=True)):
+        if index in skip:
+            continue
+        regions = _mark_regions(text, doc)
+        candidates = _verb_candidates(text, doc)
+        chosen: list[FoundQuote] = []
+        for cand in sorted(candidates, key=lambda c: c.start):
+            inside = [r for r in regions if r[0] < cand.end and cand.start < r[1]]
+            marked = sum(min(r[1], cand.end) - max(r[0], cand.start) for r in inside)
+            kind = "direct" if marked >= 0.5 * (cand.end - cand.start) else cand.kind
+            start, end = cand.start, cand.end
+            # A quote whose opening mark was lost may reach further left than the clause.
+            for r in inside:
+                if r[0] < start and r[1] <= end + 2:
+                    start = r[0]
+                if r[1] > end and r[0] >= start:
+                    end = r[1]
+            actor, speaker_text, confidence = (None, "", 0.3)
+            if cand.speaker_token is not None:
+                actor, speaker_text, confidence = resolver.resolve(index, cand.speaker_token)
+            if actor is not None:
+                resolver.recent.setdefault(index, []).append((cand.start, actor))
+            chosen.append(_quote(text, index, start, end, kind, cand, actor, speaker_text,
+                                 confidence))
+        # Marked quotes no speech verb governs: attribute to a verb in a neighbouring sentence.
+        for s, e, lost in regions:
+            if any(q.start < e and s < q.end for q in chosen):
+                continue
+            if len(text[s:e].split()) < 4:
+                continue  # a scare quote or a title, not speech
+            attribution = _nearby_attribution(doc, s, e, chosen)
+            if attribution is None:
+                chosen.append(FoundQuote(
+                    text=text[s:e], kind="direct", paragraph=index, start=s, end=e,
+                    confidence=0.3, method="marks-lost-opening" if lost else "marks",
+                ))
+                continue
+            q = attribution
+            chosen.append(FoundQuote(
+                text=text[s:e], kind="direct", paragraph=index, start=s, end=e,
+                speaker=q.speaker, speaker_type=q.speaker_type, speaker_text=q.speaker_text,
+                verb=q.verb, confidence=min(q.confidence, 0.6), method="marks-nearby",
+            ))
+        quotes.extend(_dedupe(chosen))
+    return quotes
+
+
+def _nearby_attribution(doc, start: int, end: int, chosen: list[FoundQuote]):
+    """A quote in marks right after 'X said:' or before 'X said.' in the same paragraph."""
+    best = None
+    for q in chosen:
+        if q.speaker is None:
+            continue
+        distance = start - q.end if q.end <= start else q.start - end
+        if 0 <= distance < 200 and (best is None or distance < best[0]):
+            best = (distance, q)
+    return best[1] if best else None
+
+
+def _quote(text, index, start, end, kind, cand, actor, speaker_text, confidence) -> FoundQuote:
+    return FoundQuote(
+        text=text[start:end], kind=kind, paragraph=index, start=start, end=end,
+        speaker=actor.canonical if actor else None,
+        speaker_type=actor.kind if actor else None,
+        speaker_text=speaker_text, verb=cand.verb,
+        confidence=confidence if actor else min(confidence, 0.3), method=cand.method,
+    )
+
+
+def _dedupe(quotes: list[FoundQuote]) -> list[FoundQuote]:
+    """Keep one quote where two overlap by most of the shorter one."""
+    kept: list[FoundQuote] = []
+    for q in sorted(quotes, key=lambda q: (-(q.speaker is not None), -(q.end - q.start))):
+        overlapping = False
+        for k in kept:
+            overlap = min(k.end, q.end) - max(k.start, q.start)
+            if overlap > 0.5 * min(k.end - k.start, q.end - q.start):
+                overlapping = True
+                break
+        if not overlapping:
+            kept.append(q)
+    return sorted(kept, key=lambda q: q.start)
