@@ -7,6 +7,7 @@ offsets out. Names editors curated (`KnownEntities`) are matched before the mode
 import functools
 import re
 
+from .lexicon import TITLES
 from .names import ORGANISATION, PERSON, Actor, Mention, build_actors, clean_name
 from .quotes import find_quotes
 from .types import Extraction, FoundEntity, KnownEntities
@@ -15,10 +16,23 @@ from .types import Extraction, FoundEntity, KnownEntities
 CREDIT_LINE = re.compile(
     r"contributed( reporting)?( to)?( this)? (report|story|article)|contributed reporting"
     r"|^\(?(reporting|writing|editing|additional reporting) by\b|^by [A-Z]"
-    r"|\b(associated press|ap|reuters|afp) (writer|correspondent|reporter)s? [A-Z]",
+    r"|\b(associated press|ap|reuters|afp) (writer|correspondent|reporter)s? [A-Z]"
+    r"|^to contact the (reporter|editor)s?\b|^follow [A-Z].* on twitter"
+    r"|^[—–-]+ ?with assistance|^with assistance (by|from)|share this article",
     re.IGNORECASE,
 )
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+# A name right after one of these is a person whatever the model says ("Chancellor Olaf Scholz").
+_PERSON_CUES = TITLES - {
+    "foreign", "defense", "defence", "interior", "state", "u.s.", "us", "gop", "democratic",
+    "republican", "former", "acting", "deputy", "assistant", "vice", "chief", "house",
+}
+_ORG_WORDS = {
+    "ministry", "department", "party", "council", "committee", "agency", "office", "union",
+    "bank", "group", "company", "corp", "inc", "association", "commission", "court", "house",
+    "senate", "parliament", "organization", "organisation", "institute", "university",
+    "foundation", "army", "force", "forces", "service", "news", "times", "post", "press",
+}
 
 
 @functools.cache
@@ -66,8 +80,22 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
             if any(p == index and start < e and s < end for p, s, e in known_spans):
                 continue
             text = clean_name(ent.text)
+            label = ent.label_
+            before = doc[ent.start - 1] if ent.start else None
+            if (
+                label != "PERSON" and before is not None and before.lower_ in _PERSON_CUES
+                and 1 <= len(ent) <= 3
+                and all(t.is_title and t.is_alpha for t in ent)
+                and not {t.lower_ for t in ent} & _ORG_WORDS
+            ):
+                label = "PERSON"
             if text:
-                found.append(Mention(index, start, end, text, ent.label_))
+                following = doc[ent.end] if ent.end < len(doc) else None
+                before_noun = bool(
+                    following is not None and following.is_lower
+                    and following.tag_ in ("NN", "NNS", "JJ", "VBG") and ent.text.endswith("s")
+                )
+                found.append(Mention(index, start, end, text, label, None, before_noun))
     return found
 
 

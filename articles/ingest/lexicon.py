@@ -125,6 +125,7 @@ NOT_NAMES = frozenset(
     state states government ministry department agency office house senate committee
     administration president minister secretary spokesman spokeswoman parliament court
     army navy police military council union party cabinet embassy republic federation
+    defense defence justice commerce energy labor labour education health interior
     twitter facebook instagram youtube tiktok reddit internet web video photo getty images
     monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
     january february march april may june july august september october november december
@@ -150,7 +151,7 @@ TITLES = frozenset(
 SPEECH_VERBS = frozenset(
     """
     say tell add note warn argue claim insist state announce tweet write post explain
-    acknowledge admit declare suggest ask reply respond stress emphasize emphasise deny
+    acknowledge admit declare suggest reply respond stress emphasize emphasise deny
     confirm predict vow promise charge complain reaffirm assert contend maintain observe
     remark recall report reiterate testify concede allege caution counter agree disagree
     conclude continue boast joke quip lament tout urge demand pledge threaten accuse

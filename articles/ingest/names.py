@@ -28,6 +28,7 @@ class Mention:
     text: str  # cleaned surface form
     label: str  # the model's label, or "KNOWN_PERSON" / "KNOWN_ORG"
     canonical: str | None = None  # from KnownEntities
+    before_noun: bool = False  # a lower-case noun follows: "Supreme Courts ruling"
 
 
 @dataclass
@@ -96,14 +97,29 @@ def _same_person(a: str, b: str) -> bool:
     return fa.startswith(fb) or fb.startswith(fa)
 
 
-def resolve_possessive(text: str, forms: set[str]) -> str:
+_PLURAL_NAME_ENDINGS = set(
+    """nations states affairs services sciences islands times news forces rights relations
+    resources industries securities communications systems holdings partners brothers
+    airlines motors sachs airways works labs networks technologies studies veterans
+    democrats republicans americans games olympics paralympics""".split()
+)
+
+
+def resolve_possessive(
+    text: str, forms: set[str], before_noun: bool = False, person: bool = False
+) -> str:
     """'NATOs' -> 'NATO' when the apostrophe was stripped; forms holds lower-cased names."""
-    if len(text) > 3 and text.endswith("s") and not text.endswith("ss"):
+    if len(text) > 3 and text.endswith("s") and not text.endswith(("ss", "'s", "’s")):
         stem = text[:-1]
         if re.fullmatch(r"[A-Z][A-Z.]+", stem):  # "NATOs", "FBIs"
             return stem
         lowered = stem.lower()
+        last = lowered.split()[-1]
         if lowered in forms or lowered in PLACES:
+            return stem
+        if person and " " in lowered and last in forms:  # "Hillary Clintons", "Clinton" seen
+            return stem
+        if before_noun and len(last) > 2 and text.split()[-1].lower() not in _PLURAL_NAME_ENDINGS:
             return stem
     return text
 
@@ -114,7 +130,9 @@ def build_actors(mentions: list[Mention], known: KnownEntities) -> list[Actor]:
     all_forms = {m.text.lower() for m in mentions}
     all_forms |= {m.text.split()[-1].lower() for m in mentions if m.text}
     for m in mentions:
-        m.text = resolve_possessive(m.text, all_forms)
+        m.text = resolve_possessive(
+            m.text, all_forms, m.before_noun and m.label == "ORG", m.label == "PERSON"
+        )
 
     people: list[Actor] = []
     orgs: list[Actor] = []
@@ -216,7 +234,12 @@ def build_actors(mentions: list[Mention], known: KnownEntities) -> list[Actor]:
         if id(m) not in placed and m.label == "ORG" and _looks_like_name(m.text)
         and not is_place(m.text) and not _is_place_phrase(m.text)
     ]
-    org_mentions = [m for m in org_mentions if m.text.lower() not in single_people]
+    person_forms = {f.lower() for a in people for f in a.forms}
+    person_forms |= {f.split()[-1].lower() for a in people for f in a.forms}
+    org_mentions = [
+        m for m in org_mentions
+        if m.text.lower() not in person_forms and org_plausible(m.text, person_forms)
+    ]
     for m in org_mentions:
         _add_org(orgs, m, add)
     _merge_orgs(orgs)
@@ -229,6 +252,36 @@ def build_actors(mentions: list[Mention], known: KnownEntities) -> list[Actor]:
         if a.mentions and a.canonical.lower() not in blocked
     ]
     return result
+
+
+_NOT_ORG_ENDINGS = {
+    "act", "bill", "amendment", "law", "peninsula", "region", "river", "sea", "island",
+    "mountains", "valley", "street", "avenue", "square", "airport", "day", "war", "crisis",
+    "agreement", "accord", "accords", "deal", "plan", "program", "programme", "summit",
+}
+
+
+def org_plausible(text: str, person_forms: set[str]) -> bool:
+    """Drop what the model calls an organisation but is a law, a place, an event or a
+    combination of names ('Trump-Zelenskiy', 'Ex-Soviet')."""
+    tokens = text.split()
+    first = tokens[0]
+    if len(tokens) > 1 and first.endswith("s") and is_place(first[:-1]):
+        tokens = tokens[1:]  # "Ukraines Crimean Peninsula"
+        text = " ".join(tokens)
+    if tokens[-1].lower() in _NOT_ORG_ENDINGS:
+        return False
+    if re.match(r"(?i)(ex|pro|anti|non|post|pre)-", text):
+        return False
+    parts = [p for p in re.split(r"[-/–]", text) if p]
+    if len(parts) > 1 and all(p[:1].isupper() for p in parts):
+        if any(is_place(p) or p.lower() in person_forms for p in parts):
+            return False
+    while len(tokens) > 1 and tokens[0].lower() in PLACES:
+        tokens = tokens[1:]
+    if len(tokens) == 1 and tokens[0].lower() in NOT_NAMES:
+        return False  # "U.S. Department": a name cut short
+    return True
 
 
 def _is_place_phrase(text: str) -> bool:

@@ -239,16 +239,15 @@ class _Resolver:
         candidates: list[tuple[int, int, Actor]] = []
         for s, _e, actor in self.by_paragraph.get(paragraph, []):
             if s < position and actor.kind == PERSON:
-                subject_rank = self._is_subject(paragraph, s)
-                candidates.append((subject_rank, s, actor))
+                candidates.append((self._is_subject(paragraph, s), s, actor))
+        # The last speaker is the likeliest "he said"; then the last subject; then anyone.
         for s, actor in self.recent.get(paragraph, []):
             if s < position and actor.kind == PERSON:
-                candidates.append((1, s, actor))
+                candidates.append((2, s, actor))
         candidates = [c for c in candidates if c[2].gender in (None, gender)]
         if candidates:
-            # The most recent subject, else the most recent person.
-            subjects = [c for c in candidates if c[0]]
-            pool = subjects or candidates
+            best_rank = max(c[0] for c in candidates)
+            pool = [c for c in candidates if c[0] == best_rank]
             chosen = max(pool, key=lambda c: c[1])[2]
             distinct = {id(c[2]) for c in candidates}
             return chosen, 0.8 if len(distinct) == 1 else 0.65

@@ -1,0 +1,256 @@
+"""Score extraction against the hand-annotated gold, or time it.
+
+    .venv/bin/python bench/extraction.py                 # quality on tests/gold
+    .venv/bin/python bench/extraction.py --gold DIR      # another gold folder
+    .venv/bin/python bench/extraction.py --speed         # stories per second, one core
+
+Matching rules:
+- People and organisations: a prediction matches a gold entity when its canonical name,
+  case-insensitively, equals the gold name or any gold alias. Each gold entity is matched once.
+- Quote spans: same paragraph and a character overlap of at least 50% of the longer span.
+  Gold spans come from `start`/`end` when given, else from finding `text` in the paragraph.
+- Quote spans + speakers: the span matches and the speaker matches the gold speaker as above
+  (a gold null speaker matches only a null prediction).
+The figures are printed and written to bench/results/extraction.json.
+"""
+
+import argparse
+import gzip
+import itertools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+# One core: keep any numeric library from spreading over more threads.
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from articles.ingest.extract import extract, load_nlp  # noqa: E402
+from articles.ingest.parse import parse  # noqa: E402
+
+GOLD = ROOT / "tests" / "gold"
+CORPUS = ROOT.parent / "shared" / "corpus"
+RESULTS = ROOT / "bench" / "results" / "extraction.json"
+SPAN_OVERLAP = 0.5
+
+
+def _names(entity) -> set[str]:
+    if isinstance(entity, str):
+        return {entity.lower()}
+    names = {entity["name"].lower()}
+    names |= {alias.lower() for alias in entity.get("aliases", [])}
+    return names
+
+
+def _story_paragraphs(gold: dict, gold_path: Path) -> list[str]:
+    """The story a gold file describes: its paragraphs inline, or the seed file it names."""
+    if "paragraphs" in gold:
+        return list(gold["paragraphs"])
+    name = gold.get("file") or gold.get("seed") or gold.get("source_file")
+    candidates = [gold_path.parent / name, ROOT / name, ROOT / "seeds" / Path(name).name]
+    for path in candidates:
+        if path.is_file():
+            return list(parse(path.read_bytes(), filename=path.name).paragraphs)
+    raise FileNotFoundError(f"{gold_path.name}: cannot find the story {name!r}")
+
+
+def _gold_span(quote: dict, paragraphs: list[str]) -> tuple[int, int, int] | None:
+    paragraph = quote["paragraph"]
+    if "start" in quote and "end" in quote:
+        return paragraph, quote["start"], quote["end"]
+    position = paragraphs[paragraph].find(quote["text"])
+    if position < 0:
+        return None
+    return paragraph, position, position + len(quote["text"])
+
+
+def _span_match(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    if a[0] != b[0]:
+        return False
+    overlap = min(a[2], b[2]) - max(a[1], b[1])
+    longer = max(a[2] - a[1], b[2] - b[1])
+    return longer > 0 and overlap >= SPAN_OVERLAP * longer
+
+
+class Tally:
+    def __init__(self):
+        self.true_positives = self.predicted = self.gold = 0
+
+    def add(self, true_positives: int, predicted: int, gold: int) -> None:
+        self.true_positives += true_positives
+        self.predicted += predicted
+        self.gold += gold
+
+    def figures(self) -> dict:
+        precision = self.true_positives / self.predicted if self.predicted else 0.0
+        recall = self.true_positives / self.gold if self.gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {
+            "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "true_positives": self.true_positives, "predicted": self.predicted,
+            "gold": self.gold,
+        }
+
+
+def _match_entities(predicted, gold) -> int:
+    unmatched = [_names(g) for g in gold]
+    hits = 0
+    for entity in predicted:
+        for i, names in enumerate(unmatched):
+            if entity.name.lower() in names:
+                hits += 1
+                del unmatched[i]
+                break
+    return hits
+
+
+def _speaker_matches(predicted: str | None, gold_speaker, entities_by_name: dict) -> bool:
+    if gold_speaker is None or gold_speaker == "":
+        return predicted is None
+    if predicted is None:
+        return False
+    names = entities_by_name.get(str(gold_speaker).lower(), {str(gold_speaker).lower()})
+    return predicted.lower() in names
+
+
+def score(gold_dir: Path, verbose: bool = False) -> dict:
+    tallies = {key: Tally() for key in ("people", "organisations", "quote_spans",
+                                         "quote_spans_speakers")}
+    files = sorted(gold_dir.glob("*.json"))
+    if not files:
+        raise SystemExit(f"no gold files in {gold_dir}")
+    for path in files:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        paragraphs = _story_paragraphs(gold, path)
+        result = extract(paragraphs)
+        gold_people = gold.get("people", [])
+        gold_orgs = gold.get("organisations", gold.get("organizations", []))
+        tallies["people"].add(_match_entities(result.people, gold_people),
+                              len(result.people), len(gold_people))
+        tallies["organisations"].add(_match_entities(result.organisations, gold_orgs),
+                                     len(result.organisations), len(gold_orgs))
+        entities_by_name: dict[str, set[str]] = {}
+        for entity in [*gold_people, *gold_orgs]:
+            names = _names(entity)
+            for name in names:
+                entities_by_name[name] = names
+        gold_quotes = []
+        for quote in gold.get("quotes", []):
+            span = _gold_span(quote, paragraphs)
+            if span is None:
+                print(f"{path.name}: quote not found in its paragraph: {quote['text'][:60]!r}")
+                continue
+            gold_quotes.append((span, quote.get("speaker")))
+        span_hits = both_hits = 0
+        free_spans = list(gold_quotes)
+        free_both = list(gold_quotes)
+        for q in result.quotes:
+            span = (q.paragraph, q.start, q.end)
+            hit = next((g for g in free_spans if _span_match(span, g[0])), None)
+            if hit is not None:
+                span_hits += 1
+                free_spans.remove(hit)
+            hit = next((g for g in free_both if _span_match(span, g[0])
+                        and _speaker_matches(q.speaker, g[1], entities_by_name)), None)
+            if hit is not None:
+                both_hits += 1
+                free_both.remove(hit)
+            elif verbose:
+                print(f"  {path.name} extra/wrong: p{q.paragraph} {q.speaker!r} "
+                      f"{q.text[:70]!r}")
+        if verbose:
+            for g in free_both:
+                text = paragraphs[g[0][0]][g[0][1]:g[0][2]]
+                print(f"  {path.name} missed: p{g[0][0]} {g[1]!r} {text[:70]!r}")
+            names_found = {e.name.lower() for e in result.people + result.organisations}
+            for g in gold_people + gold_orgs:
+                if not names_found & _names(g):
+                    print(f"  {path.name} missed entity: {g if isinstance(g, str) else g['name']}")
+            gold_names = set().union(*(_names(g) for g in gold_people + gold_orgs)) \
+                if gold_people + gold_orgs else set()
+            for e in result.people + result.organisations:
+                if e.name.lower() not in gold_names:
+                    print(f"  {path.name} extra entity: {e.name}")
+        tallies["quote_spans"].add(span_hits, len(result.quotes), len(gold_quotes))
+        tallies["quote_spans_speakers"].add(both_hits, len(result.quotes), len(gold_quotes))
+    figures = {key: tally.figures() for key, tally in tallies.items()}
+    figures["stories"] = len(files)
+    figures["gold"] = str(gold_dir)
+    figures["span_rule"] = "same paragraph, overlap >= 50% of the longer span"
+    return figures
+
+
+def _speed_stories(count: int) -> list[list[str]]:
+    folders = [CORPUS / "eval", CORPUS / "eval_reserve"]
+    files = [f for folder in folders for f in sorted(folder.glob("*.txt"))]
+    if files:
+        stories = [list(parse(f.read_bytes(), filename=f.name).paragraphs) for f in files]
+        return list(itertools.islice(itertools.cycle(stories), count))
+    large = CORPUS / "large" / "allsides_news_37k.jsonl.gz"
+    if not large.exists():
+        raise SystemExit(f"no corpus at {CORPUS}")
+    with gzip.open(large, "rt", encoding="utf-8") as lines:
+        return [json.loads(line)["paragraphs"] for line in itertools.islice(lines, count)]
+
+
+def speed(count: int) -> dict:
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+    stories = _speed_stories(count)
+    load_nlp()
+    extract(stories[0])  # warm up
+    started = time.perf_counter()
+    words = 0
+    for paragraphs in stories:
+        extract(paragraphs)
+        words += sum(len(p.split()) for p in paragraphs)
+    elapsed = time.perf_counter() - started
+    return {
+        "stories": len(stories), "seconds": round(elapsed, 1),
+        "stories_per_second": round(len(stories) / elapsed, 2),
+        "words_per_second": round(words / elapsed),
+        "source": "corpus eval + eval_reserve, cycled", "threads": 1,
+    }
+
+
+def _write(key: str, figures: dict) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    saved[key] = figures
+    RESULTS.write_text(json.dumps(saved, indent=2) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--gold", type=Path, default=GOLD, help="folder of gold JSON files")
+    parser.add_argument("--speed", action="store_true", help="stories per second instead")
+    parser.add_argument("--stories", type=int, default=1000, help="how many for --speed")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    args = parser.parse_args()
+    if args.speed:
+        figures = speed(args.stories)
+        print(f"{figures['stories_per_second']} stories/s ({figures['words_per_second']} words/s)"
+              f" over {figures['stories']} stories in {figures['seconds']} s on one core")
+        _write("speed", figures)
+        return
+    figures = score(args.gold, verbose=args.verbose)
+    print(f"{figures['stories']} gold stories from {args.gold}")
+    print(f"{'':24}{'precision':>10}{'recall':>10}{'F1':>8}")
+    for key in ("people", "organisations", "quote_spans", "quote_spans_speakers"):
+        f = figures[key]
+        print(f"{key:24}{f['precision']:>10.3f}{f['recall']:>10.3f}{f['f1']:>8.3f}"
+              f"   ({f['true_positives']} of {f['predicted']} predicted, {f['gold']} gold)")
+    _write("quality", figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""Extraction on short invented stories, one hard case each, plus invariants on the corpus.
+
+No database: extraction is pure. The sentences are made up for these tests.
+"""
+
+import pytest
+
+from articles.ingest.extract import extract
+from articles.ingest.parse import parse
+from articles.ingest.types import KnownEntities
+
+
+def people(result):
+    return {p.name for p in result.people}
+
+
+def organisations(result):
+    return {o.name for o in result.organisations}
+
+
+def quote_containing(result, words):
+    matches = [q for q in result.quotes if words in q.text]
+    assert matches, f"no quote contains {words!r}: {[q.text for q in result.quotes]}"
+    return matches[0]
+
+
+def test_quote_that_lost_its_opening_mark_keeps_its_words_and_speaker():
+    result = extract([
+        "Foreign Minister Helena Marsh warned her counterpart in Vienna on Monday that if the "
+        'talks collapse, there will be grave consequences," adding that diplomacy was still '
+        "the best path.",
+    ])
+    quote = quote_containing(result, "there will be grave consequences")
+    assert quote.speaker == "Helena Marsh"
+    assert quote.speaker_type == "person"
+    assert quote.kind == "direct"
+    assert "Vienna" not in quote.text
+
+
+def test_quote_without_any_marks_before_he_said():
+    result = extract([
+        "Mayor Thomas Brindle opened the new bridge on Friday. The repairs took far longer "
+        "than anyone expected, he said.",
+    ])
+    quote = quote_containing(result, "The repairs took far longer than anyone expected")
+    assert quote.speaker == "Thomas Brindle"
+    assert quote.verb == "said"
+
+
+def test_quote_without_marks_before_surname_said():
+    result = extract([
+        "Government spokesman Daniel Okafor held a briefing in the capital.",
+        "The situation on the border remains tense, Okafor said in a conference call.",
+    ])
+    quote = quote_containing(result, "The situation on the border remains tense")
+    assert quote.speaker == "Daniel Okafor"
+    assert quote.paragraph == 1
+
+
+def test_pronoun_speaker_resolves_to_the_actor_named_before_it():
+    result = extract([
+        "Foreign Minister Sergey Lavrov arrived for the conference on Tuesday. He told the "
+        "delegates that any new sanctions would be a grave mistake.",
+    ])
+    quote = quote_containing(result, "any new sanctions would be a grave mistake")
+    assert quote.speaker == "Sergey Lavrov"
+    assert quote.speaker_text == "He"
+    assert quote.kind == "reported"
+
+
+def test_role_speaker_resolves_to_the_person_who_holds_the_role():
+    result = extract([
+        "Kremlin spokesman Dmitry Peskov spoke to reporters on Monday about the summit.",
+        "The Kremlin spokesman said that the meeting had been useful but difficult.",
+    ])
+    quote = quote_containing(result, "the meeting had been useful but difficult")
+    assert quote.speaker == "Dmitry Peskov"
+    assert quote.speaker_text == "The Kremlin spokesman"
+
+
+def test_surname_only_mention_merges_into_the_full_name():
+    result = extract([
+        "Secretary of State Antony Blinken arrived in Oslo on Wednesday.",
+        "Blinken said the talks with his Norwegian hosts had gone well.",
+    ])
+    assert people(result) == {"Antony Blinken"}
+    blinken = result.people[0]
+    assert "Blinken" in blinken.aliases
+    assert blinken.mentions == 2
+    assert quote_containing(result, "the talks with his Norwegian hosts").speaker == (
+        "Antony Blinken"
+    )
+
+
+def test_possessive_with_stripped_apostrophe_is_never_a_new_entity():
+    result = extract([
+        "NATOs expansion plans worry Moscow, and Russias leaders have said so for years.",
+        "NATO said on Thursday that its members would meet in Brussels.",
+    ])
+    names = people(result) | organisations(result)
+    assert "NATO" in organisations(result)
+    assert not {"NATOs", "Russias", "Russia", "Moscow", "Brussels"} & names
+
+
+def test_countries_and_cities_are_places_not_organisations():
+    result = extract([
+        "Russia and Ukraine traded blame on Sunday as Moscow accused Kyiv of shelling, while "
+        "Washington and Berlin urged calm.",
+        "The European Union said it would send observers.",
+    ])
+    assert organisations(result) == {"European Union"}
+    assert not people(result)
+
+
+def test_credit_line_names_reporters_not_actors():
+    result = extract([
+        "Chancellor Olaf Scholz said the pipeline would stay closed.",
+        "Jan Kowalski in Warsaw and Maria Lopez in Madrid contributed to this report.",
+    ])
+    assert people(result) == {"Olaf Scholz"}
+
+
+def test_curated_alias_wins_over_the_model():
+    known = KnownEntities(
+        people={"olaf scholz": "Olaf Scholz", "scholz": "Olaf Scholz"},
+        organisations={"ukrenergo": "Ukrenergo", "the grid operator": "Ukrenergo"},
+    )
+    result = extract([
+        "Scholz said the grid was stable after the storm.",
+        "Ukrenergo reported no outages, and the grid operator said repairs were finished.",
+    ], known=known)
+    assert people(result) == {"Olaf Scholz"}
+    assert "Ukrenergo" in organisations(result)
+    ukrenergo = next(o for o in result.organisations if o.name == "Ukrenergo")
+    assert ukrenergo.mentions == 2
+    assert quote_containing(result, "the grid was stable").speaker == "Olaf Scholz"
+
+
+def test_blocked_name_is_never_returned():
+    text = ["Acme Holdings said on Monday that profits had doubled, Reuters reported."]
+    assert "Acme Holdings" in organisations(extract(text))
+    result = extract(text, known=KnownEntities(blocked={"acme holdings"}))
+    assert "Acme Holdings" not in organisations(result) | people(result)
+    assert all(q.speaker != "Acme Holdings" for q in result.quotes)
+
+
+def test_according_to_is_reported_speech():
+    result = extract([
+        "The bridge will reopen in May, according to Mayor Thomas Brindle.",
+    ])
+    quote = quote_containing(result, "The bridge will reopen in May")
+    assert quote.speaker == "Thomas Brindle"
+    assert quote.kind == "reported"
+    assert quote.verb == "according to"
+
+
+def test_unclear_pronoun_keeps_a_null_speaker():
+    result = extract([
+        "Anna Berg and Mark Olsen met in Oslo on Monday to discuss the fishing dispute.",
+        "The weather was cold.",
+        "He said the plan would fail.",
+    ])
+    quote = quote_containing(result, "the plan would fail")
+    assert quote.speaker is None
+    assert quote.speaker_type is None
+
+
+def test_organisation_speaker():
+    result = extract([
+        "The World Health Organization said on Monday that the outbreak was under control.",
+    ])
+    quote = quote_containing(result, "the outbreak was under control")
+    assert quote.speaker == "World Health Organization"
+    assert quote.speaker_type == "organisation"
+
+
+def _check_invariants(paragraphs, result):
+    body = "\n".join(paragraphs)
+    names = {e.name: "person" for e in result.people}
+    names.update({e.name: "organisation" for e in result.organisations})
+    for entity in result.people + result.organisations:
+        assert 0 <= entity.first_offset < len(body)
+        assert entity.mentions >= 1
+        assert entity.name not in entity.aliases
+    for quote in result.quotes:
+        assert 0 <= quote.paragraph < len(paragraphs)
+        assert 0 <= quote.start < quote.end <= len(paragraphs[quote.paragraph])
+        assert quote.text == paragraphs[quote.paragraph][quote.start : quote.end]
+        assert quote.kind in ("direct", "reported")
+        assert 0.0 <= quote.confidence <= 1.0
+        if quote.speaker is None:
+            assert quote.speaker_type is None
+        else:
+            assert names.get(quote.speaker) == quote.speaker_type
+
+
+@pytest.mark.parametrize("folder", ["eval_seedlike", "eval_reserve"])
+def test_corpus_stories_keep_the_invariants(corpus_dir, folder):
+    files = sorted((corpus_dir / folder).glob("*.txt"))[::10]
+    assert files, f"no stories in {corpus_dir / folder}"
+    quotes = 0
+    for path in files:
+        paragraphs = list(parse(path.read_bytes(), filename=path.name).paragraphs)
+        result = extract(paragraphs)
+        _check_invariants(paragraphs, result)
+        quotes += len(result.quotes)
+    assert quotes >= len(files)  # news stories quote people; none found means a break
