@@ -1,0 +1,56 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or many files from one input (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+class ImportUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Story files or zips",
+        # An empty file is reported as rejected with the others, not refused with the form.
+        allow_empty_file=True,
+        help_text="One file, many files or a zip of files, in the seed format.",
+        widget=MultipleFileInput(attrs={"accept": ".txt,.zip,text/plain,application/zip"}),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        total = sum(upload.size for upload in files)
+        if total > settings.ARCHIVE_MAX_ZIP_BYTES:
+            raise forms.ValidationError(
+                f"The upload is {filesizeformat(total)}, over the limit of "
+                f"{filesizeformat(settings.ARCHIVE_MAX_ZIP_BYTES)}."
+            )
+        return files
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class MergeForm(forms.Form):
+    """Which of the selected people (or organisations) the others are merged into."""
+
+    target = forms.ModelChoiceField(
+        queryset=None, widget=forms.RadioSelect, label="Keep", empty_label=None
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = queryset
