@@ -1,8 +1,35 @@
-"""Reads: every query a page needs, in one place (see ../shared/STYLE.md)."""
+"""Reads: every query a page needs, in one place (see ../shared/STYLE.md).
 
-from django.db.models import Prefetch
+The search page itself is put together in `articles.search`; the pages here are the story,
+person and organisation pages and the indexes.
+"""
 
-from articles.models import Article, Organisation, Person, Quote
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
+
+from articles import search
+from articles.models import (
+    Article,
+    Organisation,
+    OrganisationMention,
+    Person,
+    PersonMention,
+    Quote,
+)
+
+ENTITY_PAGE_SIZE = 50
+STORIES_PAGE_SIZE = 20
+QUOTES_PAGE_SIZE = 25
+RELATED_STORIES = 6
+# Related stories are found through the story's most-named actors only: a story naming
+# fifty people would otherwise aggregate the mentions of all fifty.
+RELATED_VIA_ACTORS = 8
+COMPANIONS = 10
 
 
 def article_list_newest(limit: int = 20):
@@ -13,18 +40,287 @@ def article_list_newest(limit: int = 20):
     )
 
 
-def article_detail(slug: str) -> Article:
-    return (
-        Article.objects.select_related("source")
-        .prefetch_related(
-            Prefetch("people", queryset=Person.objects.filter(not_an_entity=False)),
-            Prefetch("organisations", queryset=Organisation.objects.filter(not_an_entity=False)),
-            Prefetch(
-                "quotes",
-                queryset=Quote.objects.exclude(status=Quote.Status.REJECTED).select_related(
-                    "person", "organisation"
-                ),
-            ),
+@dataclass
+class Segment:
+    text: str
+    quote: Quote | None = None
+
+
+@dataclass
+class ArticlePage:
+    article: Article
+    paragraphs: list[list[Segment]]
+    people: list  # [(Person, mentions)]
+    organisations: list
+    quotes: list[Quote]
+    related: list[Article] = field(default_factory=list)
+
+
+def article_detail(slug: str) -> ArticlePage:
+    article = Article.objects.select_related("source").defer("search_vector").get(slug=slug)
+    people = [
+        (mention.person, mention.count)
+        for mention in PersonMention.objects.filter(article=article, person__not_an_entity=False)
+        .select_related("person")
+        .order_by("-count", "person__name")
+    ]
+    organisations = [
+        (mention.organisation, mention.count)
+        for mention in OrganisationMention.objects.filter(
+            article=article, organisation__not_an_entity=False
         )
-        .get(slug=slug)
+        .select_related("organisation")
+        .order_by("-count", "organisation__name")
+    ]
+    quotes = list(
+        article.quotes.exclude(status=Quote.Status.REJECTED)
+        .select_related("person", "organisation")
+        .order_by("paragraph", "start")
     )
+    for quote in quotes:
+        # A speaker an editor marked "not an entity" is shown as the story's words only.
+        if quote.person and quote.person.not_an_entity:
+            quote.person = None
+        if quote.organisation and quote.organisation.not_an_entity:
+            quote.organisation = None
+    return ArticlePage(
+        article=article,
+        paragraphs=paragraph_segments(article.paragraphs, quotes),
+        people=people,
+        organisations=organisations,
+        quotes=quotes,
+        related=related_articles(
+            article,
+            [person.pk for person, _ in people[:RELATED_VIA_ACTORS]],
+            [organisation.pk for organisation, _ in organisations[:RELATED_VIA_ACTORS]],
+        ),
+    )
+
+
+def paragraph_segments(paragraphs: list[str], quotes: list[Quote]) -> list[list[Segment]]:
+    """Each paragraph cut into plain text and quoted spans; bad or overlapping offsets are
+    ignored rather than trusted."""
+    by_paragraph: dict[int, list[Quote]] = {}
+    for quote in quotes:
+        by_paragraph.setdefault(quote.paragraph, []).append(quote)
+    result = []
+    for index, text in enumerate(paragraphs):
+        segments, position = [], 0
+        for quote in sorted(by_paragraph.get(index, []), key=lambda quote: quote.start):
+            if quote.start < position or quote.end > len(text) or quote.end <= quote.start:
+                continue
+            if quote.start > position:
+                segments.append(Segment(text[position : quote.start]))
+            segments.append(Segment(text[quote.start : quote.end], quote))
+            position = quote.end
+        if position < len(text) or not segments:
+            segments.append(Segment(text[position:]))
+        result.append(segments)
+    return result
+
+
+def related_articles(article: Article, person_ids: list[int], organisation_ids: list[int]):
+    """Stories sharing the most actors with this one, newest first among equals."""
+    if not person_ids and not organisation_ids:
+        return []
+    sql = f"""
+        SELECT shared.article_id
+        FROM (
+            SELECT article_id FROM {PersonMention._meta.db_table}
+            WHERE person_id = ANY(%s) AND article_id <> %s
+            UNION ALL
+            SELECT article_id FROM {OrganisationMention._meta.db_table}
+            WHERE organisation_id = ANY(%s) AND article_id <> %s
+        ) AS shared
+        JOIN {Article._meta.db_table} AS article ON article.id = shared.article_id
+        GROUP BY shared.article_id, article.published
+        ORDER BY count(*) DESC, article.published DESC, shared.article_id DESC
+        LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person_ids, article.pk, organisation_ids, article.pk, RELATED_STORIES])
+        ids = [row[0] for row in cursor.fetchall()]
+    found = (
+        Article.objects.filter(pk__in=ids)
+        .select_related("source")
+        .only("title", "slug", "published", "source__name")
+        .in_bulk()
+    )
+    return [found[pk] for pk in ids if pk in found]
+
+
+# --- People and organisations -------------------------------------------------------------
+
+
+@dataclass
+class EntityKind:
+    """What differs between the person and the organisation pages."""
+
+    model: type
+    mention_model: type
+    field: str  # the mention's and the quote's foreign key to the entity
+    noun: str
+    plural: str
+    url_name: str
+
+
+PERSON = EntityKind(Person, PersonMention, "person", "person", "people", "articles:person")
+ORGANISATION = EntityKind(
+    Organisation,
+    OrganisationMention,
+    "organisation",
+    "organisation",
+    "organisations",
+    "articles:organisation",
+)
+
+
+def entity_by_slug(kind: EntityKind, slug: str):
+    """(entity, None), or (None, the entity it was merged into), or (None, None)."""
+    entity = kind.model.objects.filter(slug=slug, not_an_entity=False).first()
+    if entity is not None:
+        return entity, None
+    merged_into = kind.model.objects.filter(
+        former_slugs__contains=[slug], not_an_entity=False
+    ).first()
+    return None, merged_into
+
+
+@dataclass
+class EntityPage:
+    kind: EntityKind
+    entity: object
+    story_count: int
+    stories: object  # a Paginator page of articles
+    quotes: list[Quote]
+    quote_count: int
+    timeline: list
+    timeline_unit: str
+    people: list  # [(Person, shared stories)]
+    organisations: list
+
+
+def entity_detail(kind: EntityKind, entity, page_number) -> EntityPage:
+    mentions = kind.mention_model.objects.filter(**{kind.field: entity})
+    stories = (
+        Article.objects.filter(
+            Exists(mentions.filter(article=OuterRef("pk"))),
+        )
+        .newest_first()
+        .select_related("source")
+        .only("title", "slug", "published", "source__name")
+    )
+    paginator = Paginator(stories, STORIES_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    quotes_qs = Quote.objects.filter(**{kind.field: entity}).exclude(status=Quote.Status.REJECTED)
+    quotes = list(
+        quotes_qs.select_related("article")
+        .only(
+            "text",
+            "kind",
+            "verb",
+            "speaker_text",
+            "article__title",
+            "article__slug",
+            "article__published",
+        )
+        .order_by("-article__published", "article_id", "paragraph", "start")[:10]
+    )
+    months = Counter(
+        {
+            (row["month"].year, row["month"].month): row["stories"]
+            for row in mentions.annotate(month=TruncMonth("article__published"))
+            .values("month")
+            .annotate(stories=Count("pk"))
+            .order_by()
+        }
+    )
+    timeline, unit = search.timeline_buckets(months)
+    article_ids = mentions.values("article_id")
+    return EntityPage(
+        kind=kind,
+        entity=entity,
+        story_count=paginator.count,
+        stories=page,
+        quotes=quotes,
+        quote_count=quotes_qs.count(),
+        timeline=timeline,
+        timeline_unit=unit,
+        people=_companions(PersonMention, "person", article_ids, entity, Person),
+        organisations=_companions(
+            OrganisationMention, "organisation", article_ids, entity, Organisation
+        ),
+    )
+
+
+def _companions(mention_model, field_name, article_ids, entity, entity_model):
+    """Who appears in the most stories alongside `entity`."""
+    counts = (
+        mention_model.objects.filter(
+            article_id__in=article_ids, **{f"{field_name}__not_an_entity": False}
+        )
+        .exclude(**{field_name: entity} if isinstance(entity, entity_model) else {})
+        .values_list(f"{field_name}_id")
+        .annotate(stories=Count("pk"))
+        .order_by("-stories", f"{field_name}_id")[:COMPANIONS]
+    )
+    counts = list(counts)
+    found = entity_model.objects.only("name", "slug").in_bulk([pk for pk, _ in counts])
+    return [(found[pk], n) for pk, n in counts if pk in found]
+
+
+def entity_list(kind: EntityKind, queryset, page_number):
+    """An index page of people or organisations, most mentioned first."""
+    entities = (
+        queryset.filter(not_an_entity=False)
+        .annotate(stories=Count("mentions"))
+        .only("name", "slug", "description")
+        .order_by("-stories", "name")
+    )
+    return Paginator(entities, ENTITY_PAGE_SIZE).get_page(page_number)
+
+
+def quote_list(queryset, query, page_number):
+    quotes = (
+        queryset.exclude(status=Quote.Status.REJECTED)
+        .exclude(Q(person__not_an_entity=True) | Q(organisation__not_an_entity=True))
+        .select_related("person", "organisation", "article__source")
+        .only(
+            "text",
+            "kind",
+            "verb",
+            "speaker_text",
+            "status",
+            "person__name",
+            "person__slug",
+            "organisation__name",
+            "organisation__slug",
+            "article__title",
+            "article__slug",
+            "article__published",
+            "article__source__name",
+        )
+        .order_by("-article__published", "-article_id", "paragraph", "start")
+    )
+    page = Paginator(quotes, QUOTES_PAGE_SIZE).get_page(page_number)
+    if query is not None:
+        ids = [quote.pk for quote in page.object_list]
+        highlighted = dict(
+            Quote.objects.filter(pk__in=ids).values_list(
+                "pk",
+                search.SearchHeadline(
+                    "text",
+                    query,
+                    config=search.SEARCH_CONFIG,
+                    start_sel=search.HIGHLIGHT_START,
+                    stop_sel=search.HIGHLIGHT_STOP,
+                    highlight_all=True,
+                ),
+            )
+        )
+        for quote in page.object_list:
+            quote.text_html = search.mark_highlights(highlighted.get(quote.pk, quote.text))
+    else:
+        for quote in page.object_list:
+            quote.text_html = search.mark_highlights(quote.text)
+    return page

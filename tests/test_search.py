@@ -1,0 +1,278 @@
+"""The search page as a reader sees it: what matches, in what order, with which counts."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles import search
+from articles.models import Article
+from tests.factories import ArticleFactory, OrganisationFactory, PersonFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("articles:search")
+
+
+def titles(response):
+    """Result titles in order, as shown (highlight markup removed)."""
+    return [re.sub(r"<[^>]+>", "", row.article.title) for row in response.context["results"].rows]
+
+
+def get(client, **params):
+    return client.get(SEARCH, params)
+
+
+def test_words_match_with_stemming_and_accents():
+    ArticleFactory(title="Talks", body="The ministers were negotiating in the café.")
+    ArticleFactory(title="Other", body="Nothing relevant here.")
+    parsed = search.parse_query("negotiations cafe")
+    found = search.apply_search(Article.objects.all(), parsed.query)
+    assert [article.title for article in found] == ["Talks"]
+
+
+def test_phrase_matches_only_the_words_in_that_order(client):
+    ArticleFactory(title="One", body="The peace talks resumed on Monday.")
+    ArticleFactory(title="Two", body="Talks about peace are over.")
+    assert titles(get(client, q='"peace talks"')) == ["One"]
+    assert sorted(titles(get(client, q="peace talks"))) == ["One", "Two"]
+
+
+def test_or_matches_either_word(client):
+    ArticleFactory(title="Grain", body="Wheat exports rose.")
+    ArticleFactory(title="Energy", body="Gas prices fell.")
+    ArticleFactory(title="Sport", body="The match was a draw.")
+    assert sorted(titles(get(client, q="wheat or gas"))) == ["Energy", "Grain"]
+    assert titles(get(client, q="wheat gas")) == []
+
+
+def test_minus_excludes_a_word(client):
+    ArticleFactory(title="Kyiv talks", body="Sanctions were discussed with Moscow.")
+    ArticleFactory(title="Brussels talks", body="Sanctions were discussed in Brussels.")
+    assert titles(get(client, q="sanctions -moscow")) == ["Brussels talks"]
+
+
+def test_title_match_ranks_above_body_only_match(client):
+    body_only = ArticleFactory(
+        title="Weekly roundup",
+        body="Many things happened. Among them, a ceasefire was mentioned once.",
+        published=datetime.date(2022, 5, 2),
+    )
+    in_title = ArticleFactory(
+        title="Ceasefire agreed",
+        body="Officials met and agreed on terms.",
+        published=datetime.date(2022, 5, 1),
+    )
+    response = get(client, q="ceasefire")
+    assert titles(response) == [in_title.title, body_only.title]
+    assert titles(get(client, q="ceasefire", sort="newest")) == [body_only.title, in_title.title]
+    assert titles(get(client, q="ceasefire", sort="oldest")) == [in_title.title, body_only.title]
+
+
+def test_without_a_query_newest_first(client):
+    ArticleFactory(title="Old", published=datetime.date(2020, 1, 1))
+    ArticleFactory(title="New", published=datetime.date(2023, 1, 1))
+    response = get(client)
+    assert titles(response) == ["New", "Old"]
+    assert response.context["results"].sort == "newest"
+
+
+def test_stop_words_only_says_so(client):
+    ArticleFactory(title="Anything")
+    response = get(client, q="the and of")
+    assert response.status_code == 200
+    assert response.context["results"].parsed.only_stop_words
+    assert "only very common words" in response.content.decode()
+    assert titles(response) == ["Anything"]
+
+
+def test_highlighted_snippet_is_escaped(client):
+    ArticleFactory(
+        title="Budget <b>vote</b>",
+        body='Before. The budget <script>alert("pwned")</script> passed & 1 < 2.\nAfter.',
+    )
+    response = get(client, q="budget")
+    html = response.content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in html
+    assert "<mark>budget</mark>" in html
+    assert "Budget &lt;b&gt;vote&lt;/b&gt;" in html.replace("<mark>", "").replace("</mark>", "")
+    assert "&amp; 1 &lt; 2" in html
+
+
+def test_stored_sentinels_cannot_forge_markup():
+    text = (
+        f"a {search.HIGHLIGHT_START}<img src=x>{search.HIGHLIGHT_STOP} b {search.HIGHLIGHT_START}"
+    )
+    html = search.mark_highlights(text)
+    assert "<img" not in html
+    assert "<mark>" not in html
+
+
+def test_people_and_organisations_shown_per_result(client):
+    person = PersonFactory(name="Dmitry Peskov")
+    organisation = OrganisationFactory(name="Kremlin")
+    hidden = PersonFactory(name="Minsk", not_an_entity=True)
+    ArticleFactory(title="Statement", people=[person, hidden], organisations=[organisation])
+    response = get(client)
+    row = response.context["results"].rows[0]
+    assert [p.name for p in row.people] == ["Dmitry Peskov"]
+    assert [o.name for o in row.organisations] == ["Kremlin"]
+    html = response.content.decode()
+    assert 'href="/people/dmitry-peskov/"' in html
+    assert ">Minsk<" not in html
+
+
+def test_name_in_entity_names_is_searchable(client):
+    person = PersonFactory(name="Antony Blinken")
+    ArticleFactory(title="Diplomacy", body="The secretary of state spoke.", people=[person])
+    assert titles(get(client, q="blinken")) == ["Diplomacy"]
+
+
+@pytest.fixture
+def archive():
+    """Six stories with people, organisations, sources and years to filter by."""
+    putin = PersonFactory(name="Vladimir Putin")
+    biden = PersonFactory(name="Joe Biden")
+    nato = OrganisationFactory(name="NATO")
+    un = OrganisationFactory(name="United Nations")
+    reuters = SourceFactory(domain="reuters.com", name="Reuters")
+    bbc = SourceFactory(domain="bbc.co.uk", name="BBC")
+    stories = [
+        ("Summit one", "2021-06-16", reuters, [putin, biden], [nato]),
+        ("Summit two", "2021-12-07", bbc, [putin, biden], [un]),
+        ("Troops", "2022-02-24", reuters, [putin], [nato, un]),
+        ("Aid", "2022-04-28", bbc, [biden], [nato]),
+        ("Vote", "2022-10-12", bbc, [], [un]),
+        ("Grain", "2023-07-17", reuters, [putin], []),
+    ]
+    for title, published, source, people, organisations in stories:
+        ArticleFactory(
+            title=title,
+            body=f"{title}: a summit story about the war.",
+            published=datetime.date.fromisoformat(published),
+            source=source,
+            people=people,
+            organisations=organisations,
+        )
+    return {"putin": putin, "biden": biden, "nato": nato, "un": un, "reuters": reuters}
+
+
+FILTERS = [
+    ({"person": "vladimir-putin"}, {"Summit one", "Summit two", "Troops", "Grain"}),
+    ({"person": ["vladimir-putin", "joe-biden"]}, {"Summit one", "Summit two"}),
+    ({"organisation": "nato"}, {"Summit one", "Troops", "Aid"}),
+    ({"organisation": ["nato", "united-nations"]}, {"Troops"}),
+    ({"source": "reuterscom"}, {"Summit one", "Troops", "Grain"}),
+    ({"year": "2022"}, {"Troops", "Aid", "Vote"}),
+    ({"from": "2022-01-01", "to": "2022-06-30"}, {"Troops", "Aid"}),
+    ({"from": "2022-05-01"}, {"Vote", "Grain"}),
+    ({"to": "2021-12-31"}, {"Summit one", "Summit two"}),
+    ({"person": "vladimir-putin", "source": "reuterscom", "year": "2022"}, {"Troops"}),
+    ({"q": "summit", "organisation": "nato", "from": "2021-07-01"}, {"Troops", "Aid"}),
+    ({"q": '"summit two"', "person": "joe-biden"}, {"Summit two"}),
+]
+
+
+@pytest.mark.parametrize(("params", "expected"), FILTERS)
+def test_every_filter_narrows_and_combines(client, archive, params, expected):
+    response = get(client, **params)
+    assert response.status_code == 200
+    assert set(titles(response)) == expected
+    assert response.context["results"].count.value == len(expected)
+
+
+def test_facet_counts_equal_the_filtered_counts(client, archive):
+    for params in ({}, {"q": "summit"}, {"person": "vladimir-putin"}, {"year": "2022"}):
+        results = get(client, **params).context["results"]
+        assert results.people and results.organisations and results.sources and results.years
+        for person, stories in results.people:
+            person_params = {**params, "person": [*_list(params.get("person")), person.slug]}
+            narrowed = get(client, **person_params)
+            assert narrowed.context["results"].count.value == stories, (params, person)
+        for organisation, stories in results.organisations:
+            narrowed = get(client, **{**params, "organisation": organisation.slug})
+            assert narrowed.context["results"].count.value == stories, (params, organisation)
+        for source, stories in results.sources:
+            narrowed = get(client, **{**params, "source": source.slug})
+            assert narrowed.context["results"].count.value == stories, (params, source)
+        for year, stories in results.years:
+            narrowed = get(client, **{**params, "year": year})
+            assert narrowed.context["results"].count.value == stories, (params, year)
+        assert sum(bucket.count for bucket in results.timeline) == results.count.value
+
+
+def _list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def test_facet_links_add_and_chips_remove(client, archive):
+    html = get(client, person="vladimir-putin").content.decode()
+    assert 'href="?person=vladimir-putin&amp;person=joe-biden"' in html
+    assert 'href="?"' in html  # the chip that removes the only filter
+    assert "Person:</span> Vladimir Putin" in html
+
+
+def test_merged_slug_still_filters(client, archive):
+    putin = archive["putin"]
+    putin.former_slugs = ["putin"]
+    putin.save()
+    response = get(client, person="putin")
+    assert response.status_code == 200
+    assert len(titles(response)) == 4
+
+
+def test_did_you_mean_a_misspelt_name(client):
+    PersonFactory(name="Volodymyr Zelenskyy")
+    ArticleFactory(title="Nothing")
+    response = get(client, q="zelenskiy")
+    suggestions = response.context["results"].suggestions
+    assert [entity.name for entity in suggestions] == ["Volodymyr Zelenskyy"]
+    assert "Did you mean" in response.content.decode()
+
+
+def test_timeline_counts_stories_per_month(client, archive):
+    results = get(client, person="vladimir-putin").context["results"]
+    assert results.timeline_unit == "month"
+    by_label = {bucket.label: bucket.count for bucket in results.timeline}
+    assert by_label["Jun 2021"] == 1 and by_label["Dec 2021"] == 1 and by_label["Jul 2023"] == 1
+    assert by_label["Jan 2022"] == 0
+    html = get(client, person="vladimir-putin").content.decode()
+    assert '<svg viewBox="0 0' in html and 'role="img"' in html
+
+
+def test_pages_of_twenty(client):
+    for n in range(45):
+        ArticleFactory(
+            title=f"Story {n:02d}", published=datetime.date(2020, 1, 1) + datetime.timedelta(n)
+        )
+    first = get(client)
+    assert len(titles(first)) == 20 and titles(first)[0] == "Story 44"
+    third = get(client, page=3)
+    assert titles(third) == [f"Story {n:02d}" for n in range(4, -1, -1)]
+    assert third.context["results"].num_pages == 3
+    beyond = get(client, page=9)
+    assert beyond.context["results"].page == 3
+
+
+def test_capped_candidates_are_labelled(client, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 7)
+    monkeypatch.setattr(search.candidates_for, "__defaults__", (5,))
+    for n in range(12):
+        ArticleFactory(title=f"Common {n}", body="common word")
+    results = get(client, q="common").context["results"]
+    assert results.sampled
+    assert len(results.rows) == 5
+    assert results.count.estimated and results.count.value >= 8
+    html = get(client, q="common").content.decode()
+    assert "About " in html and "only the 5 newest" in html
+
+
+def test_noindex_on_search_pages(client):
+    assert '<meta name="robots" content="noindex,follow">' in get(client, q="x").content.decode()
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /search/" in robots
