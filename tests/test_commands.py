@@ -1,0 +1,150 @@
+"""The management commands: output, exit status, and what they store."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles import services
+from articles.models import Article, ImportBatch, Quote
+from tests.test_ingest import BROKEN, GOOD_A, GOOD_B, found, zip_of
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def no_real_extractor(monkeypatch):
+    monkeypatch.setattr(services, "extraction_run", lambda paragraphs, known=None: found())
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "nested" / "deeper").mkdir(parents=True)
+    (tmp_path / "a.txt").write_bytes(GOOD_A)
+    (tmp_path / "nested" / "deeper" / "b.txt").write_bytes(GOOD_B)
+    (tmp_path / "README.md").write_text("Not a story: folders are searched for .txt and .zip.")
+    (tmp_path / ".hidden.txt").write_bytes(BROKEN)
+    return tmp_path
+
+
+def run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_import_a_folder_recursively_then_again_unchanged(folder):
+    output = run("import_articles", str(folder))
+    assert f"created   {folder}/a.txt  Harbour Pier to Open in June" in output
+    assert f"created   {folder}/nested/deeper/b.txt  Ferry Timetable Changes" in output
+    assert "2 created, 0 updated, 0 unchanged, 0 rejected" in output
+    again = run("import_articles", str(folder))
+    assert "0 created, 0 updated, 2 unchanged, 0 rejected" in again
+    assert Article.objects.count() == 2
+    assert list(ImportBatch.objects.values_list("origin", flat=True)) == ["command", "command"]
+
+
+def test_a_rejected_file_is_reported_and_the_exit_status_is_1(folder):
+    (folder / "broken.txt").write_bytes(BROKEN)
+    archive = folder / "more.zip"
+    archive.write_bytes(zip_of({"../escape.txt": GOOD_A}))
+    with pytest.raises(CommandError) as caught:
+        run("import_articles", str(folder))
+    assert caught.value.returncode == 1
+    assert str(caught.value) == "2 file(s) rejected"
+    assert Article.objects.count() == 2
+    batch = ImportBatch.objects.get()
+    messages = list(batch.files.filter(outcome="rejected").values_list("message", flat=True))
+    assert messages == [
+        f"{folder}/broken.txt, line 2: expected a date as YYYYMMDD, got '2021-13-40'",
+        f"{folder}/more.zip: the member '../escape.txt' points outside the archive",
+    ]
+
+
+def test_dry_run_stores_nothing(folder):
+    output = run("import_articles", "--dry-run", str(folder / "a.txt"))
+    assert "1 created, 0 updated, 0 unchanged, 0 rejected" in output
+    assert "dry run: nothing stored" in output
+    assert not Article.objects.exists()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_missing_path_is_an_error():
+    with pytest.raises(CommandError, match="no-such-folder: no such file or folder"):
+        run("import_articles", "no-such-folder")
+
+
+def test_extract_prints_the_json_shape_and_stores_nothing(folder):
+    document = json.loads(run("extract", str(folder / "a.txt"), "--json"))
+    assert {key: document[key] for key in ("title", "published", "url", "source")} == {
+        "title": "Harbour Pier to Open in June",
+        "published": "2023-06-02",
+        "url": "https://www.harbourpost.example/news/pier-opens/",
+        "source": "harbourpost.example",
+    }
+    assert document["people"] == [
+        {"name": "Edith Marlowe", "aliases": ["Marlowe"], "mentions": 3, "first_offset": 13}
+    ]
+    assert document["organisations"][0]["name"] == "Port Authority"
+    [quote] = document["quotes"]
+    assert {
+        key: quote[key] for key in ("speaker", "speaker_type", "kind", "verb", "paragraph")
+    } == {
+        "speaker": "Edith Marlowe",
+        "speaker_type": "person",
+        "kind": "direct",
+        "verb": "said",
+        "paragraph": 2,
+    }
+    assert quote["text"] == "We are ready for the summer crowds,"
+    assert quote["confidence"] == 0.9
+    assert not Article.objects.exists()
+
+
+def test_extract_on_a_broken_file_is_an_error_with_status_2(folder):
+    (folder / "broken.txt").write_bytes(BROKEN)
+    with pytest.raises(CommandError) as caught:
+        run("extract", str(folder / "broken.txt"), "--json")
+    assert caught.value.returncode == 2
+    assert str(caught.value) == (
+        f"{folder}/broken.txt, line 2: expected a date as YYYYMMDD, got '2021-13-40'"
+    )
+
+
+def test_reextract_runs_over_every_story(folder):
+    run("import_articles", str(folder))
+    Quote.objects.update(status=Quote.Status.VERIFIED)
+    assert "Re-extracted 2 stories." in run("reextract")
+    assert set(Quote.objects.values_list("status", flat=True)) == {"verified"}
+
+
+def test_the_exit_statuses_from_a_shell(tmp_path):
+    """As `make run` and an operator see them: 0, 1 for a rejected file, 2 for extract."""
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(BROKEN)
+    extract = subprocess.run(
+        [sys.executable, "manage.py", "extract", str(broken), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert extract.returncode == 2
+    assert extract.stdout == ""
+    assert "line 2: expected a date as YYYYMMDD, got '2021-13-40'" in extract.stderr
+    dry_run = subprocess.run(
+        [sys.executable, "manage.py", "import_articles", "--dry-run", str(broken)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert dry_run.returncode == 1
+    assert "1 file(s) rejected" in dry_run.stderr
