@@ -1,8 +1,10 @@
 """What readers may ask of the archive, validated: every search parameter goes through here."""
 
+import re
+
 import django_filters
 from django import forms
-from django.db.models import Exists, F, Func, OuterRef, Q, Value
+from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
 
 from articles import search
 from articles.models import (
@@ -19,6 +21,24 @@ MAX_QUERY_LENGTH = 300
 MAX_ENTITY_FILTERS = 10
 
 
+SLUG = re.compile(r"^[-\w]{1,255}$")
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A model chosen by its slug; anything that cannot be a slug is refused before a query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not SLUG.match(str(value)):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
 class EntitySlugsField(forms.ModelMultipleChoiceField):
     """Slugs of people or organisations; a merged entity's old slug still finds it."""
 
@@ -27,7 +47,12 @@ class EntitySlugsField(forms.ModelMultipleChoiceField):
         super().__init__(*args, **kwargs)
 
     def _check_values(self, value):
-        slugs = list(dict.fromkeys(str(slug)[:220] for slug in value))
+        slugs = list(dict.fromkeys(str(slug) for slug in value))
+        for slug in slugs:
+            if not SLUG.match(slug):
+                raise forms.ValidationError(
+                    f"“{slug[:60]}” is not the name of any {self.noun}.", code="invalid_choice"
+                )
         if len(slugs) > MAX_ENTITY_FILTERS:
             raise forms.ValidationError(
                 f"Choose at most {MAX_ENTITY_FILTERS} of these at once.", code="too_many"
@@ -111,7 +136,7 @@ class ArticleSearchFilter(django_filters.FilterSet):
         label="Organisations",
         noun="organisation",
     )
-    source = django_filters.ModelChoiceFilter(
+    source = SlugChoiceFilter(
         queryset=Source.objects.all(),
         to_field_name="slug",
         label="Source",
@@ -188,7 +213,9 @@ class EntityListFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.alias(
-            alias_text=Func(F("aliases"), Value(" "), function="array_to_string")
+            alias_text=Func(
+                F("aliases"), Value(" "), function="array_to_string", output_field=TextField()
+            )
         ).filter(Q(name__icontains=value) | Q(alias_text__icontains=value))
 
     def filter_nothing(self, queryset, name, value):
@@ -201,13 +228,13 @@ class QuoteFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_query", label="Words in the quote", max_length=MAX_QUERY_LENGTH
     )
-    person = django_filters.ModelChoiceFilter(
+    person = SlugChoiceFilter(
         queryset=Person.objects.filter(not_an_entity=False),
         to_field_name="slug",
         label="Said by (person)",
         error_messages={"invalid_choice": "No person is filed under that name."},
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = SlugChoiceFilter(
         queryset=Organisation.objects.filter(not_an_entity=False),
         to_field_name="slug",
         label="Said by (organisation)",
