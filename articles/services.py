@@ -114,7 +114,10 @@ def article_ingest(
         article.body = parsed.body
         article.content_hash = parsed.content_hash
         _article_entities_write(article, extraction, known, fresh=created)
-        article.save()
+        if not created:
+            article.save()
+        elif article.entity_names:  # everything else went in with the insert
+            Article.objects.filter(pk=article.pk).update(entity_names=article.entity_names)
     return IngestResult("created" if created else "updated", article)
 
 
@@ -157,11 +160,16 @@ def _article_lock_or_create(parsed: ParsedArticle, source: Source) -> tuple[Arti
 def _unique_slug(model, text: str, fallback: str) -> str:
     """slugify(text), with -2, -3... when taken, also by an entity's former slugs."""
     base = slugify(text)[:SLUG_BASE_MAX_CHARS].strip("-") or fallback
-    pattern = rf"^{re.escape(base)}(-[0-9]+)?$"
-    taken = set(model.objects.filter(slug__regex=pattern).values_list("slug", flat=True))
+    pattern = re.compile(rf"^{re.escape(base)}(-[0-9]+)?$")
+    # A prefix match can use the slug's index; the exact pattern is checked here.
+    taken = {
+        slug
+        for slug in model.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+        if pattern.match(slug)
+    }
     if hasattr(model, "former_slugs"):  # merged entities are few: read them all
         for former in model.objects.exclude(former_slugs=[]).values_list("former_slugs", flat=True):
-            taken.update(slug for slug in former if re.match(pattern, slug))
+            taken.update(slug for slug in former if pattern.match(slug))
     number = 1
     while (candidate := base if number == 1 else f"{base}-{number}") in taken:
         number += 1
