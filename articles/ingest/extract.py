@@ -21,6 +21,9 @@ CREDIT_LINE = re.compile(
     r"|^[—–-]+ ?with assistance|^with assistance (by|from)|share this article",
     re.IGNORECASE,
 )
+_PLACE_CONTEXT = re.compile(
+    r"\b(?:in|to|from|near|across|into|outside|around|visited|capital,?) ([A-Z][a-z]+)\b(?! [A-Z])"
+)
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # A name right after one of these is a person whatever the model says ("Chancellor Olaf Scholz").
 _PERSON_CUES = TITLES - {
@@ -106,10 +109,19 @@ def _document_pass(paragraphs, actors: list[Actor], skip: set[int]) -> None:
     spans_by_paragraph: dict[int, list[tuple[int, int]]] = {}
     for p, s, e in taken:
         spans_by_paragraph.setdefault(p, []).append((s, e))
-    forms = sorted(
-        ((form, actor) for actor in actors for form in {*actor.forms, actor.canonical}),
-        key=lambda pair: -len(pair[0]),
-    )
+    surnames: dict[str, list[Actor]] = {}
+    for actor in actors:
+        if actor.kind == PERSON:
+            for form in {*actor.forms, actor.canonical}:
+                if " " in form:
+                    surnames.setdefault(form.split()[-1], []).append(actor)
+    pairs = {
+        (form, id(actor)): actor for actor in actors for form in {*actor.forms, actor.canonical}
+    }
+    for surname, owners in surnames.items():
+        if len({id(a) for a in owners}) == 1 and surname[:1].isupper():
+            pairs.setdefault((surname, id(owners[0])), owners[0])
+    forms = sorted(((form, actor) for (form, _), actor in pairs.items()), key=lambda p: -len(p[0]))
     for form, actor in forms:
         if len(form) < 3:
             continue
@@ -125,6 +137,7 @@ def _document_pass(paragraphs, actors: list[Actor], skip: set[int]) -> None:
                 actor.mentions.append(
                     Mention(index, match.start(), match.end(), form, "DOC")
                 )
+                actor.forms.setdefault(form, 0)
 
 
 def _collect_titles(docs, actors: list[Actor]) -> None:
@@ -183,7 +196,12 @@ def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Ext
     known_spans = [(m.paragraph, m.start, m.end) for m in known_found]
     mentions = known_found + _model_mentions(docs, skip, known_spans)
     mentions.sort(key=lambda m: (m.paragraph, m.start))
-    actors = build_actors(mentions, known)
+    words = {w.lower() for p in paragraphs for w in re.findall(r"\b[A-Z][\w-]+", p)}
+    # Single capitalised words that follow "in", "to", "from"...: places in this story.
+    place_contexts = {
+        w.lower() for p in paragraphs for w in re.findall(_PLACE_CONTEXT, p)
+    }
+    actors = build_actors(mentions, known, words, place_contexts)
     _document_pass(paragraphs, actors, skip)
     _collect_titles(docs, actors)
 

@@ -124,15 +124,40 @@ def resolve_possessive(
     return text
 
 
-def build_actors(mentions: list[Mention], known: KnownEntities) -> list[Actor]:
+def build_actors(
+    mentions: list[Mention],
+    known: KnownEntities,
+    words: set[str] = frozenset(),
+    place_contexts: set[str] = frozenset(),
+) -> list[Actor]:
     """Group cleaned mentions into people and organisations."""
     blocked = {b.lower() for b in known.blocked}
     all_forms = {m.text.lower() for m in mentions}
     all_forms |= {m.text.split()[-1].lower() for m in mentions if m.text}
+    # A form that also stands alone ("joined Rovers from") is a real plural, not a possessive.
+    standalone = {m.text.lower() for m in mentions if not m.before_noun}
+    standalone |= {m.text.split()[-1].lower() for m in mentions if not m.before_noun and m.text}
     for m in mentions:
         m.text = resolve_possessive(
-            m.text, all_forms, m.before_noun and m.label == "ORG", m.label == "PERSON"
+            m.text, all_forms,
+            m.before_noun and m.label == "ORG"
+            and m.text.lower() not in standalone and m.text.split()[-1].lower() not in standalone,
+            m.label == "PERSON",
         )
+    story_places = _story_places(mentions, known, words, place_contexts)
+    person_surnames = {
+        m.text.split()[-1].lower() for m in mentions if m.label == "PERSON" and " " in m.text
+    }
+    for m in mentions:
+        _strip_leading_possessive(m, story_places | person_surnames | all_forms, words)
+        if m.label == "ORG" and " " not in m.text and _is_nationality(m, words):
+            m.label = "NORP"  # "Norvaskan frigates": an adjective of nationality
+        if m.label == "ORG" and m.text.split()[0] in _PLACE_PREFIXES and len(m.text.split()) <= 2:
+            m.label = "GPE"  # "Port Ardent"
+        if m.label == "PERSON" and m.text.split()[-1].lower() in COMPANY_WORDS:
+            m.label = "ORG"  # "Pellar Pharma"
+        if m.label in ("ORG", "PERSON") and _is_story_place(m.text, story_places):
+            m.label = "GPE"
 
     people: list[Actor] = []
     orgs: list[Actor] = []
@@ -242,7 +267,7 @@ def build_actors(mentions: list[Mention], known: KnownEntities) -> list[Actor]:
     ]
     for m in org_mentions:
         _add_org(orgs, m, add)
-    _merge_orgs(orgs)
+    _merge_orgs(orgs, story_places)
 
     for actor in people + orgs:
         if not actor.known:
@@ -284,6 +309,121 @@ def org_plausible(text: str, person_forms: set[str]) -> bool:
     return True
 
 
+COMPANY_WORDS = set(
+    """pharma energy motors bank group holdings airlines sportswear construction inc inc.
+    corp corp. ltd ltd. llc plc fc media news capital partners systems technologies foods
+    oil gas steel mining airways telecom industries association union league institute
+    university college hospital agency authority federation party council committee
+    ministry department commission court foundation company co co. network press times
+    post journal tribunal cooperative club""".split()
+)
+# Institutions the model sometimes calls a place.
+_INSTITUTIONS = {
+    "kremlin", "white house", "pentagon", "vatican", "downing street", "congress", "parliament",
+    "senate", "house", "nato", "un", "eu",
+}
+
+
+_PLACE_PREFIXES = {"Port", "Fort", "Mount", "Lake", "Cape", "Saint", "San", "Santa", "St."}
+
+
+def _is_nationality(m: Mention, words: set[str]) -> bool:
+    """'Norvaskan' when the story also says 'Norvaska' or 'Norvaskas'."""
+    text = m.text
+    if text.isupper() or not re.search(r"(an|ian|n|ese|ish)$", text):
+        return False
+    lowered = text.lower()
+    bases = {lowered[:-1], lowered[:-2], lowered[:-3], lowered[:-2] + "a", lowered[:-3] + "a",
+             lowered[:-2] + "e", lowered[:-3] + "e", lowered[:-3] + "y"}
+    bases = {b for b in bases if len(b) > 2 and b != lowered}
+    if any(b in words or b + "s" in words for b in bases):
+        return True
+    return m.before_noun and bool(re.search(r"(an|ian|ese|ish)$", text))
+
+
+def _nationality_forms(name: str) -> set[str]:
+    base = name[:-1] if name.endswith(("a", "e", "o")) else name
+    return {name + "n", name + "an", name + "ian", name + "ese", name + "i", base + "an",
+            base + "ian", name + "s"}
+
+
+def _story_places(
+    mentions: list[Mention], known: KnownEntities, words: set[str], place_contexts: set[str]
+) -> set[str]:
+    """Forms the model mostly calls a place in this story, and their nationality forms
+    ('Norvaska' -> 'Norvaskan'), so invented or rare countries are places too."""
+    votes: dict[str, list[int]] = {}
+    for m in mentions:
+        key = m.text.lower()
+        votes.setdefault(key, [0, 0])
+        if m.label in ("GPE", "LOC"):
+            votes[key][0] += 1
+        elif m.label in ("ORG", "PERSON"):
+            votes[key][1] += 1
+    places = {
+        k for k, (place, other) in votes.items()
+        if place > other and k not in _INSTITUTIONS and k not in known.organisations
+        and k not in known.people
+    }
+    # "Caldera" with "Calderan" in the same story, or "Saltmarsh" in "the Saltmarsh Strait":
+    # a country and its people, a place and its features.
+    place_heads = {
+        m.text.split()[0].lower() for m in mentions if m.label in ("LOC", "GPE", "FAC")
+        and " " in m.text
+    }
+    for k in votes:
+        if " " in k or k in _INSTITUTIONS or k in known.organisations or k in known.people:
+            continue
+        if len(k) > 3 and _nationality_forms(k) - {k + "s"} & words:
+            places.add(k)
+        elif k in place_heads and votes[k][1] <= 1:
+            places.add(k)
+        elif k in place_contexts and not k.isupper() and k not in COMPANY_WORDS:
+            places.add(k)
+    places |= {k for k in PLACES}
+    derived = set()
+    for k in places:
+        if " " not in k:
+            derived |= _nationality_forms(k)
+    return places | derived
+
+
+def _is_story_place(text: str, places: set[str]) -> bool:
+    lowered = text.lower()
+    if lowered in _INSTITUTIONS:
+        return False
+    return lowered in places or lowered.removeprefix("the ") in places
+
+
+_NATIONAL_INSTITUTION_STARTS = {
+    "ministry", "department", "supreme", "foreign", "defense", "defence", "interior",
+    "national", "central", "federal", "constitutional", "parliament", "army", "navy",
+    "security", "justice", "finance", "health", "state",
+}
+
+
+def _strip_leading_possessive(m: Mention, forms: set[str], words: set[str]) -> None:
+    """'Calderas Ministry of Water' -> 'Ministry of Water'; 'Averins Party' -> 'Party'."""
+    tokens = m.text.split()
+    if len(tokens) < 2 or not tokens[0].endswith("s") or tokens[0].endswith("ss"):
+        return
+    stem = tokens[0][:-1].lower()
+    owner_like = (
+        len(stem) > 3
+        and (stem in words or bool(_nationality_forms(stem) - {stem + "s"} & words))
+        and tokens[0].lower() not in _PLURAL_NAME_ENDINGS
+        and tokens[1][:1].isupper()
+        and any(t.lower() in COMPANY_WORDS for t in tokens[1:])
+        and tokens[0].lower() not in COMPANY_WORDS
+    )
+    # "Britains Supreme Court", "Chinas Foreign Ministry": a country's institution.
+    national = tokens[1].lower() in _NATIONAL_INSTITUTION_STARTS and len(stem) > 3
+    if stem in forms or stem in PLACES or owner_like or national:
+        rest = " ".join(tokens[1:])
+        m.start += len(m.text) - len(rest)  # the surface and the cleaned text end together
+        m.text = rest
+
+
 def _is_place_phrase(text: str) -> bool:
     """'Ukraine-EU', 'Russia and Ukraine': places joined, not an organisation."""
     parts = re.split(r"\s+and\s+|-|/", text)
@@ -301,7 +441,7 @@ def _add_org(orgs: list[Actor], m: Mention, add) -> None:
     add(actor, m, m.text)
 
 
-def _merge_orgs(orgs: list[Actor]) -> None:
+def _merge_orgs(orgs: list[Actor], places: set[str]) -> None:
     """Merge an acronym into its spelled-out name, and 'State Department' into
     'U.S. State Department' when the extra words are only a place or nationality."""
     changed = True
@@ -311,7 +451,7 @@ def _merge_orgs(orgs: list[Actor]) -> None:
             for b in orgs:
                 if a is b or not a.mentions or not b.mentions:
                     continue
-                if _org_same(a, b, orgs):
+                if _org_same(a, b, orgs, places):
                     b.mentions.extend(a.mentions)
                     for form, count in a.forms.items():
                         b.forms[form] = b.forms.get(form, 0) + count
@@ -321,7 +461,7 @@ def _merge_orgs(orgs: list[Actor]) -> None:
     orgs[:] = [a for a in orgs if a.mentions]
 
 
-def _org_same(a: Actor, b: Actor, orgs: list[Actor]) -> bool:
+def _org_same(a: Actor, b: Actor, orgs: list[Actor], places: set[str]) -> bool:
     for fa in a.forms:
         for fb in b.forms:
             if re.fullmatch(r"[A-Z][A-Z.&]{1,}", fa.replace(".", "")) and " " in fb:
@@ -330,7 +470,7 @@ def _org_same(a: Actor, b: Actor, orgs: list[Actor]) -> bool:
             ta, tb = fa.split(), fb.split()
             if len(ta) < len(tb) and [t.lower() for t in tb[-len(ta):]] == [t.lower() for t in ta]:
                 prefix = " ".join(tb[: len(tb) - len(ta)])
-                if is_place(prefix) or prefix.lower() in {"u.s.", "us", "the", "american"}:
+                if is_place(prefix) or prefix.lower() in places | {"the"}:
                     # Only when the shorter form could belong to no other organisation.
                     rivals = [
                         o for o in orgs
