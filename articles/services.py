@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from articles.ingest.parse import ParsedArticle, ParseError, parse
@@ -68,11 +68,8 @@ def known_entities() -> KnownEntities:
 
 def extraction_run(paragraphs: Iterable[str], known: KnownEntities | None = None) -> Extraction:
     """People, organisations and quotes in a story (articles/ingest/extract.py)."""
-    try:
-        from articles.ingest.extract import extract  # imported late: it loads a language model
-    except ImportError:  # the extractor has not landed yet: store stories without entities
-        logger.warning("articles.ingest.extract is missing: stories are stored without entities")
-        return Extraction()
+    from articles.ingest.extract import extract  # imported late: it loads a language model
+
     return extract(list(paragraphs), known=known)
 
 
@@ -582,9 +579,9 @@ def _file_import(filename, raw, refusal, known, *, dry_run: bool, extract: bool)
         return FileReport(filename, outcome, parsed.title, parsed, extraction)
     try:
         result = article_ingest(parsed, extraction=None if extract else Extraction(), known=known)
-    except DatabaseError as error:  # one story the database refuses must not stop the others
-        logger.exception("could not store %s", filename)
-        return FileReport(filename, "rejected", f"{filename}: could not be stored ({error})")
+    except Exception as error:  # one story that fails, however, must not stop the others
+        logger.exception("could not import %s", filename)
+        return FileReport(filename, "rejected", f"{filename}: could not be imported ({error})")
     return FileReport(filename, result.outcome, parsed.title, parsed, article=result.article)
 
 

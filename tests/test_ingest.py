@@ -277,7 +277,7 @@ def test_a_zip_that_unpacks_too_large_is_refused(settings):
     assert not Article.objects.exists()
 
 
-def test_the_real_inflated_size_is_counted_even_when_declared_sizes_lie(settings):
+def test_a_zip_whose_declared_sizes_lie_is_refused(settings):
     raw = bytearray(zip_of({"a.txt": GOOD_A, "b.txt": GOOD_B * 3}))
     # Shrink the declared sizes in the central directory to one byte each.
     position = 0
@@ -287,7 +287,25 @@ def test_the_real_inflated_size_is_counted_even_when_declared_sizes_lie(settings
     settings.ARCHIVE_MAX_ZIP_BYTES = 100
     report = services.articles_import([("liar.zip", bytes(raw))])
     assert report.files[0].outcome == "rejected"
+    assert report.files[0].message.startswith("liar.zip: ")
     assert not Article.objects.exists()
+
+
+def test_a_failing_story_does_not_stop_the_others(monkeypatch):
+    def extractor_bug(paragraphs, known=None):
+        if "Ferry" in paragraphs[0]:
+            raise RuntimeError("extractor bug")
+        return found()
+
+    monkeypatch.setattr(services, "extraction_run", extractor_bug)
+    files = [
+        ("a.txt", GOOD_A),
+        ("b.txt", story(paragraphs=["Ferry"], url="https://x.example/").encode()),
+    ]
+    report = services.articles_import(files)
+    assert [file.outcome for file in report.files] == ["created", "rejected"]
+    assert report.files[1].message == "b.txt: could not be imported (extractor bug)"
+    assert Article.objects.count() == 1
 
 
 def test_a_file_over_the_size_setting_is_refused(settings):
