@@ -155,7 +155,7 @@ SPEECH_VERBS = frozenset(
     confirm predict vow promise charge complain reaffirm assert contend maintain observe
     remark recall report reiterate testify concede allege caution counter agree disagree
     conclude continue boast joke quip lament tout urge demand pledge threaten accuse
-    indicate point mention describe call signal estimate predict
+    indicate point mention describe call signal estimate predict rule find
     """.split()
 )
 

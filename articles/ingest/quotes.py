@@ -30,7 +30,7 @@ class _Candidate:
     speaker_token: object  # spaCy Token or None
     kind: str
     method: str
-    speaker_hint: tuple[Actor | None, str, float] | None = None
+    verb_at: int = -1  # character offset of the speech verb
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -92,9 +92,44 @@ def _lost_opening(text: str, doc, close: int) -> int:
                     break
             break
     else:
-        earlier = text[:start]
-        if earlier and _FIRST_PERSON.search(earlier) and '"' not in earlier:
-            start = 0
+        start = _extend_back(text, doc, start)
+    return start
+
+
+_INANIMATE = set(
+    """study report analysis survey poll polls data figures document documents letter
+    email emails records filing memo research paper article review audit investigation
+    estimate estimates assessment statistics numbers book indictment complaint lawsuit
+    ruling law bill order decree rules guidelines forecast model""".split()
+)
+
+
+def _narrative(sent) -> bool:
+    """A sentence in the reporter's voice: a speech verb, a quotation mark, or a past-tense
+    main verb with a named subject ("Brandt rejected the criticism.")."""
+    if any(t.text in _MARKS for t in sent):
+        return True
+    for t in sent:
+        if t.lemma_ in REPORTING_VERBS and t.pos_ == "VERB":
+            return True
+    root = sent.root
+    if root.tag_ == "VBD":
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(c.pos_ == "PROPN" or c.ent_type_ for c in subjects):
+            return True
+        if any(c.lower_ in ("he", "she", "they", "it") for c in subjects):
+            return True
+    return False
+
+
+def _extend_back(text: str, doc, start: int) -> int:
+    """Unmarked quotes often run over several sentences before 'X said': take in the
+    earlier sentences of the paragraph that read as the speaker's own words."""
+    sents = [s for s in doc.sents if s.end_char <= start]
+    for sent in reversed(sents):
+        if _narrative(sent):
+            break
+        start = sent.start_char
     return start
 
 
@@ -119,7 +154,8 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
                 continue
             s, e = _trim(text, *_span_of(doc, piece[0], piece[-1]))
             e = e - 1 if text[s:e].endswith(".") and piece is after else e
-            found.append(_Candidate(s, e, "according to", obj, "reported", "according-to"))
+            found.append(_Candidate(s, e, "according to", obj, "reported", "according-to",
+                                    token.idx))
             continue
         if token.pos_ not in ("VERB", "AUX") or token.lemma_ not in REPORTING_VERBS:
             continue
@@ -138,13 +174,23 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
                 continue
             if last.i - first.i < 2:
                 continue
-            s, e = _trim(text, *_span_of(doc, first, last))
             inverted = comp.i < token.i
+            if inverted:
+                # "A, and B, she said": the clause is everything before the attribution.
+                sent_first = token.sent[0]
+                if sent_first.i < first.i and not any(
+                    t.lemma_ in REPORTING_VERBS and t.pos_ == "VERB"
+                    for t in doc[sent_first.i : first.i]
+                ):
+                    first = sent_first
+            s, e = _trim(text, *_span_of(doc, first, last))
+            if inverted:
+                s = _extend_back(text, doc, s)
             kind = "reported"
             if inverted and _FIRST_PERSON.search(text[s:e]):
                 kind = "direct"
             found.append(_Candidate(s, e, token.lower_, speaker, kind,
-                                    "inverted" if inverted else "speech-verb"))
+                                    "inverted" if inverted else "speech-verb", token.idx))
     return found
 
 
@@ -192,7 +238,9 @@ class _Resolver:
                     best = actor
         return best
 
-    def resolve(self, paragraph: int, token) -> tuple[Actor | None, str, float]:
+    def resolve(
+        self, paragraph: int, token, quote: tuple[int, int] = (0, 0)
+    ) -> tuple[Actor | None, str, float]:
         doc = self.docs[paragraph]
         subject_first, subject_last = token.left_edge, token.right_edge
         # Keep the subject phrase short: stop at a relative clause.
@@ -208,54 +256,85 @@ class _Resolver:
         if actor is not None:
             return actor, speaker_text, 0.9
         lowered = token.lower_
-        if lowered in _PRONOUNS:
-            actor, confidence = self._pronoun(paragraph, token, _PRONOUNS[lowered])
+        if lowered in _PRONOUNS or lowered == "it":
+            actor, confidence = self._pronoun(paragraph, token, lowered, quote)
             return actor, speaker_text, confidence
         if token.pos_ == "PROPN" and lowered.rstrip("s") in self.forms:
             return self.forms[lowered.rstrip("s")], speaker_text, 0.8
-        # A name inside the subject phrase: "Russias security agency, the FSB".
-        inside = [
-            self.actor_at(paragraph, t.idx, t.idx + len(t.text)) for t in words
-        ]
-        inside = [a for a in inside if a is not None]
         if token.lemma_ in ROLE_NOUNS or token.lower_ in ROLE_NOUNS:
             role = self._role(words, token)
             if role is not None:
                 return role, speaker_text, 0.7
-        if inside and token.pos_ in ("PROPN", "NOUN"):
-            appos = [c for c in token.children if c.dep_ == "appos"]
-            for a in appos:
-                hit = self.actor_at(paragraph, a.idx, a.idx + len(a.text))
-                if hit is not None:
-                    return hit, speaker_text, 0.8
-        if token.pos_ == "NOUN" and not inside:
-            org = self._org_by_head(token)
-            if org is not None:
-                return org, speaker_text, 0.6
+        for a in (c for c in token.children if c.dep_ == "appos"):
+            hit = self.actor_at(paragraph, a.idx, a.idx + len(a.text))
+            if hit is not None:
+                return hit, speaker_text, 0.8
+        # One actor inside the subject phrase: "The CFFs disciplinary committee",
+        # "a spokesman for Veltra".
+        inside = {
+            id(hit): hit for t in words
+            if (hit := self.actor_at(paragraph, t.idx, t.idx + len(t.text))) is not None
+        }
+        if len(inside) == 1 and token.pos_ in ("NOUN", "PROPN"):
+            return next(iter(inside.values())), speaker_text, 0.6
+        if not inside:
+            for t in words:
+                if t.pos_ == "NOUN" and (t is token or t.dep_ == "pobj"):
+                    org = self._org_by_head(t)
+                    if org is not None:
+                        return org, speaker_text, 0.6
         return None, speaker_text, 0.3
 
-    def _pronoun(self, paragraph: int, token, gender: str) -> tuple[Actor | None, float]:
+    def _pronoun(
+        self, paragraph: int, token, word: str, quote: tuple[int, int]
+    ) -> tuple[Actor | None, float]:
+        kind = ORGANISATION if word == "it" else PERSON
+        gender = _PRONOUNS.get(word)
         position = token.idx
-        candidates: list[tuple[int, int, Actor]] = []
-        for s, _e, actor in self.by_paragraph.get(paragraph, []):
-            if s < position and actor.kind == PERSON:
-                candidates.append((self._is_subject(paragraph, s), s, actor))
-        # The last speaker is the likeliest "he said"; then the last subject; then anyone.
-        for s, actor in self.recent.get(paragraph, []):
-            if s < position and actor.kind == PERSON:
-                candidates.append((2, s, actor))
-        candidates = [c for c in candidates if c[2].gender in (None, gender)]
+        sentence_actors = {
+            id(actor) for s, _e, actor in self.by_paragraph.get(paragraph, [])
+            if token.sent.start_char <= s < token.sent.end_char and s > position
+        }
+
+        def candidates_in(index: int, before: int) -> list[tuple[int, int, Actor]]:
+            found = []
+            for s, _e, actor in self.by_paragraph.get(index, []):
+                if s >= before or actor.kind != kind:
+                    continue
+                if index == paragraph and quote[0] <= s < quote[1]:
+                    continue  # a name inside the quoted words is not who speaks them
+                found.append((self._is_subject(index, s), s, actor))
+            # The last speaker is the likeliest "he said"; then the last subject; then anyone.
+            for s, actor in self.recent.get(index, []):
+                if s < before and actor.kind == kind:
+                    found.append((2, s, actor))
+            return [
+                c for c in found
+                if (gender is None or c[2].gender in (None, gender))
+                and id(c[2]) not in sentence_actors
+            ]
+
+        candidates = candidates_in(paragraph, position)
+        confidence = 0.8
+        if not candidates and paragraph > 0:
+            # The paragraph before, when the story is in order: "X said ...", "..., he said".
+            candidates = candidates_in(paragraph - 1, 10**9)
+            confidence = 0.5
         if candidates:
             best_rank = max(c[0] for c in candidates)
             pool = [c for c in candidates if c[0] == best_rank]
             chosen = max(pool, key=lambda c: c[1])[2]
-            distinct = {id(c[2]) for c in candidates}
-            return chosen, 0.8 if len(distinct) == 1 else 0.65
-        # Nothing earlier in the paragraph: paragraphs may be shuffled, so only a story with
-        # a single person of that gender is safe.
-        pool = [a for a in self.people if a.gender in (None, gender)]
+            if len({id(c[2]) for c in candidates}) > 1:
+                confidence -= 0.15
+            if gender and chosen.gender is None and confidence >= 0.65:
+                chosen.gender = gender
+            return chosen, confidence
+        pool = [
+            a for a in self.actors
+            if a.kind == kind and (gender is None or a.gender in (None, gender))
+        ]
         if len(pool) == 1:
-            return pool[0], 0.55
+            return pool[0], 0.5
         return None, 0.3
 
     def _is_subject(self, paragraph: int, start: int) -> int:
@@ -286,16 +365,15 @@ class _Resolver:
         return matches[0] if len(matches) == 1 else None
 
     def _org_by_head(self, head) -> Actor | None:
+        """'the alliance', 'the institute': the one organisation whose name has that word."""
         word = head.lower_
-        if word in ("ministry", "agency", "alliance", "committee", "department", "company",
-                    "campaign", "council", "commission", "bank", "union", "party", "court"):
-            matches = [
-                a for a in self.actors
-                if a.kind == ORGANISATION and any(word in f.lower().split() for f in a.forms)
-            ]
-            if len(matches) == 1:
-                return matches[0]
-        return None
+        if len(word) < 4 or word in _MODIFIERS_IGNORED:
+            return None
+        matches = [
+            a for a in self.actors
+            if a.kind == ORGANISATION and any(word in f.lower().split() for f in a.forms)
+        ]
+        return matches[0] if len(matches) == 1 else None
 
 
 def _country_forms(words: set[str]) -> set[str]:
@@ -320,6 +398,17 @@ def find_quotes(
         regions = _mark_regions(text, doc)
         candidates = _verb_candidates(text, doc)
         chosen: list[FoundQuote] = []
+        # A speech verb inside another quote belongs to that quote ("The NMA has always said
+        # that ...", quoted by someone else): not a second quote.
+        candidates = [
+            c for c in candidates
+            if not any(
+                o is not c and o.start <= c.verb_at < o.end
+                and (o.end - o.start) > (c.end - c.start)
+                for o in candidates
+            )
+            and not (c.speaker_token is not None and c.speaker_token.lemma_ in _INANIMATE)
+        ]
         for cand in sorted(candidates, key=lambda c: c.start):
             inside = [r for r in regions if r[0] < cand.end and cand.start < r[1]]
             marked = sum(min(r[1], cand.end) - max(r[0], cand.start) for r in inside)
@@ -333,7 +422,9 @@ def find_quotes(
                     end = r[1]
             actor, speaker_text, confidence = (None, "", 0.3)
             if cand.speaker_token is not None:
-                actor, speaker_text, confidence = resolver.resolve(index, cand.speaker_token)
+                actor, speaker_text, confidence = resolver.resolve(
+                    index, cand.speaker_token, (start, end)
+                )
             if actor is not None:
                 resolver.recent.setdefault(index, []).append((cand.start, actor))
             chosen.append(_quote(text, index, start, end, kind, cand, actor, speaker_text,
