@@ -68,7 +68,7 @@ def is_place(name: str) -> bool:
 
 
 def initials(name: str) -> str:
-    words = [w for w in name.split() if w.lower() not in _ORG_STOP_WORDS]
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ORG_STOP_WORDS]
     return "".join(w[0] for w in words if w[0].isalpha())
 
 

@@ -201,7 +201,7 @@ def _subject(verb):
     # "..., adding that", "saying it", "and added that": the governing verb's speaker.
     head = verb
     for _ in range(3):
-        if head.dep_ in ("advcl", "xcomp", "conj", "pcomp") and head.head is not head:
+        if head.dep_ in ("advcl", "xcomp", "conj", "pcomp") and head.head.i != head.i:
             head = head.head
             for child in head.children:
                 if child.dep_ == "nsubj":
@@ -343,14 +343,14 @@ class _Resolver:
         if span is None:
             return 0
         token = span[0]
-        while token.dep_ in ("compound", "flat") and token.head is not token:
+        while token.dep_ in ("compound", "flat") and token.head.i != token.i:
             token = token.head
         return int(token.dep_ in ("nsubj", "nsubjpass"))
 
     def _role(self, words, head) -> Actor | None:
         modifiers = {
             t.lower_ for t in words
-            if t is not head and t.lower_ not in _MODIFIERS_IGNORED
+            if t.i != head.i and t.lower_ not in _MODIFIERS_IGNORED
             and t.pos_ in ("ADJ", "PROPN", "NOUN")
         }
         heads = ROLE_SYNONYMS.get(head.lower_, {head.lower_})
