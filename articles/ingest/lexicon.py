@@ -129,6 +129,7 @@ NOT_NAMES = frozenset(
     twitter facebook instagram youtube tiktok reddit internet web video photo getty images
     monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
     january february march april may june july august september october november december
+    llc inc inc. ltd corp plc intelligence security
     covid covid-19 coronavirus god lord jesus allah bible constitution ok yes no mr mrs ms dr
     """.split()
 )

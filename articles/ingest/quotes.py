@@ -459,7 +459,7 @@ def _nearby_attribution(doc, start: int, end: int, chosen: list[FoundQuote]):
         if q.speaker is None:
             continue
         distance = start - q.end if q.end <= start else q.start - end
-        if 0 <= distance < 200 and (best is None or distance < best[0]):
+        if 0 <= distance < 40 and (best is None or distance < best[0]):
             best = (distance, q)
     return best[1] if best else None
 
