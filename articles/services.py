@@ -102,19 +102,23 @@ def article_ingest(
         extraction = extraction_run(parsed.paragraphs, known)
     with transaction.atomic():
         source = _source_get_or_create(parsed.source_domain)
-        article, created = _article_lock_or_create(parsed, source)
+        # Entities first, so a new story goes in with its entity names in one write.
+        people, organisations = _entities_for(extraction, known)
+        entity_names = _entity_names(
+            [resolved.entity for resolved in [*people.values(), *organisations.values()]]
+        )
+        article, created = _article_lock_or_create(parsed, source, entity_names)
         if not created and article.content_hash == parsed.content_hash:
             return IngestResult("unchanged", article)  # a concurrent import stored it first
-        article.title = parsed.title
-        article.published = parsed.published
-        article.source = source
-        article.body = parsed.body
-        article.content_hash = parsed.content_hash
-        _article_entities_write(article, extraction, known, fresh=created)
         if not created:
+            article.title = parsed.title
+            article.published = parsed.published
+            article.source = source
+            article.body = parsed.body
+            article.content_hash = parsed.content_hash
+            article.entity_names = entity_names
             article.save()
-        elif article.entity_names:  # everything else went in with the insert
-            Article.objects.filter(pk=article.pk).update(entity_names=article.entity_names)
+        _article_links_write(article, extraction, people, organisations, known, fresh=created)
     return IngestResult("created" if created else "updated", article)
 
 
@@ -129,7 +133,9 @@ def _source_get_or_create(domain: str) -> Source:
     return source
 
 
-def _article_lock_or_create(parsed: ParsedArticle, source: Source) -> tuple[Article, bool]:
+def _article_lock_or_create(
+    parsed: ParsedArticle, source: Source, entity_names: str
+) -> tuple[Article, bool]:
     """The stored article for this URL, locked, or a new one; safe against concurrent imports."""
     for _attempt in range(5):
         article = Article.objects.select_for_update().filter(url=parsed.url).first()
@@ -143,6 +149,7 @@ def _article_lock_or_create(parsed: ParsedArticle, source: Source) -> tuple[Arti
             source=source,
             body=parsed.body,
             content_hash=parsed.content_hash,
+            entity_names=entity_names,
         )
         try:
             # A concurrent import of the same URL makes this wait for it, then fail: look again.
@@ -184,12 +191,23 @@ class _Resolved:
     aliases: set[str] = field(default_factory=set)
 
 
-def _article_entities_write(
-    article: Article, extraction: Extraction, known: KnownEntities, *, fresh: bool = False
+def _entities_for(extraction: Extraction, known: KnownEntities):
+    return (
+        _entities_resolve(Person, extraction.people, known.people),
+        _entities_resolve(Organisation, extraction.organisations, known.organisations),
+    )
+
+
+def _article_links_write(
+    article: Article,
+    extraction: Extraction,
+    people: dict[str, "_Resolved"],
+    organisations: dict[str, "_Resolved"],
+    known: KnownEntities,
+    *,
+    fresh: bool,
 ) -> None:
     """Re-derive the story's mentions and quotes, keeping the quotes editors reviewed."""
-    people = _entities_resolve(Person, extraction.people, known.people)
-    organisations = _entities_resolve(Organisation, extraction.organisations, known.organisations)
     if not fresh:
         PersonMention.objects.filter(article=article).delete()
         OrganisationMention.objects.filter(article=article).delete()
@@ -212,9 +230,6 @@ def _article_entities_write(
         for resolved in organisations.values()
     )
     _quotes_write(article, extraction.quotes, people, organisations, known, fresh=fresh)
-    article.entity_names = _entity_names(
-        [resolved.entity for resolved in [*people.values(), *organisations.values()]]
-    )
 
 
 def _entities_resolve(
@@ -760,8 +775,13 @@ def articles_reextract(*, on_article: Callable[[Article], None] | None = None) -
             continue
         extraction = extraction_run(article.paragraphs, known)
         with transaction.atomic():
+            # Entities before the story, in the order article_ingest locks them.
+            people, organisations = _entities_for(extraction, known)
             article = Article.objects.select_for_update().get(pk=article_id)
-            _article_entities_write(article, extraction, known)
+            _article_links_write(article, extraction, people, organisations, known, fresh=False)
+            article.entity_names = _entity_names(
+                [resolved.entity for resolved in [*people.values(), *organisations.values()]]
+            )
             article.save(update_fields=["entity_names", "updated"])
         count += 1
         if on_article is not None:
