@@ -276,3 +276,29 @@ def test_noindex_on_search_pages(client):
     assert '<meta name="robots" content="noindex,follow">' in get(client, q="x").content.decode()
     robots = client.get("/robots.txt").content.decode()
     assert "Disallow: /search/" in robots
+
+
+def test_sample_estimate_applies_every_filter(client, archive, monkeypatch):
+    """The sampled count rewrites the query's FROM clause: with the whole table as the sample
+    it must give the exact count, whatever filters the query carries."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    monkeypatch.setattr(search, "SAMPLE_ROWS", 10_000)
+    monkeypatch.setattr(search, "SAMPLE_MAX_PERCENT", 10_000)
+    monkeypatch.setattr(search, "SAMPLE_MIN_HITS", 1)
+    from django.http import QueryDict
+
+    from articles.filters import ArticleSearchFilter
+
+    params = QueryDict("q=summit&person=vladimir-putin&source=reuterscom")
+    filterset = ArticleSearchFilter(params, queryset=Article.objects.all())
+    assert filterset.is_valid()
+    assert search.sample_count(filterset.qs) == filterset.qs.count() == 3
+
+
+def test_estimates_are_rounded():
+    assert search.round_estimate(75_412.5) == 75_000
+    assert search.round_estimate(1_234) == 1_200
+    assert search.round_estimate(42) == 42

@@ -15,7 +15,11 @@ LEFT_MARGIN = 36
 
 
 def _with(params: QueryDict, drop_page: bool = True) -> QueryDict:
-    params = params.copy()
+    # QueryDict.copy() deep-copies; a page builds dozens of these links.
+    copied = QueryDict(mutable=True)
+    for key, values in params.lists():
+        copied.setlist(key, list(values))
+    params = copied
     if drop_page:
         params.pop("page", None)
     return params
