@@ -4,6 +4,7 @@ The search page itself is put together in `articles.search`; the pages here are 
 person and organisation pages and the indexes.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -44,6 +45,7 @@ def article_list_newest(limit: int = 20):
 class Segment:
     text: str
     quote: Quote | None = None
+    entity: object = None  # the person or organisation this text names (first mention only)
 
 
 @dataclass
@@ -85,7 +87,10 @@ def article_detail(slug: str) -> ArticlePage:
             quote.organisation = None
     return ArticlePage(
         article=article,
-        paragraphs=paragraph_segments(article.paragraphs, quotes),
+        paragraphs=link_first_mentions(
+            paragraph_segments(article.paragraphs, quotes),
+            [person for person, _ in people] + [organisation for organisation, _ in organisations],
+        ),
         people=people,
         organisations=organisations,
         quotes=quotes,
@@ -116,6 +121,46 @@ def paragraph_segments(paragraphs: list[str], quotes: list[Quote]) -> list[list[
         if position < len(text) or not segments:
             segments.append(Segment(text[position:]))
         result.append(segments)
+    return result
+
+
+def link_first_mentions(paragraphs: list[list[Segment]], entities) -> list[list[Segment]]:
+    """Link the first time the text names each person or organisation (by name or alias),
+    outside quotes, so that a reader can follow anyone from where they first appear."""
+    spellings = {}
+    for entity in entities:
+        for spelling in [entity.name, *entity.aliases]:
+            if len(spelling) >= 3:
+                spellings.setdefault(spelling.lower(), entity)
+    if not spellings:
+        return paragraphs
+    # Longest first, so "Antony Blinken" wins over "Blinken".
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+    linked = set()
+    result = []
+    for segments in paragraphs:
+        cut = []
+        for segment in segments:
+            if segment.quote is not None or len(linked) == len(entities):
+                cut.append(segment)
+                continue
+            position = 0
+            for match in pattern.finditer(segment.text):
+                entity = spellings[match.group(1).lower()]
+                key = (type(entity), entity.pk)
+                if key in linked:
+                    continue
+                linked.add(key)
+                if match.start() > position:
+                    cut.append(Segment(segment.text[position : match.start()]))
+                cut.append(Segment(match.group(0), entity=entity))
+                position = match.end()
+            if position < len(segment.text) or not cut:
+                cut.append(Segment(segment.text[position:]))
+        result.append(cut)
     return result
 
 

@@ -80,7 +80,9 @@ def test_article_page_paragraphs_entities_quotes_related(client, story):
     response = client.get(story["article"].get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    positions = [html.index(p.split(" ")[0] + " " + p.split(" ")[1]) for p in BODY.split("\n")]
+    positions = [
+        html.index(words) for words in ("talks would", "serious consequences", "declined to")
+    ]
     assert positions == sorted(positions)
     assert 'href="/people/dmitry-peskov/"' in html
     assert 'href="/organisations/kremlin/"' in html
@@ -91,6 +93,9 @@ def test_article_page_paragraphs_entities_quotes_related(client, story):
     # The rejected quote is not marked.
     assert "Quote from Dmitry Peskov: </span>Officials" not in html
     assert "Peskov again" in html and "Unrelated" not in html
+    # The first mention in the text links to the person's page.
+    assert '<a class="entity-link" href="/people/dmitry-peskov/">Dmitry Peskov</a> said' in html
+    assert html.count('class="entity-link" href="/organisations/kremlin/"') == 1
 
 
 def test_article_page_escapes_stored_html(client, story):
