@@ -30,6 +30,9 @@ RELATED_STORIES = 6
 # Related stories are found through the story's most-named actors only: a story naming
 # fifty people would otherwise aggregate the mentions of all fifty.
 RELATED_VIA_ACTORS = 8
+RELATED_PER_ACTOR = 300
+# Companions ("appears most with") are counted over an entity's most recent stories.
+COMPANION_STORIES = 1000
 COMPANIONS = 10
 
 
@@ -168,14 +171,26 @@ def related_articles(article: Article, person_ids: list[int], organisation_ids: 
     """Stories sharing the most actors with this one, newest first among equals."""
     if not person_ids and not organisation_ids:
         return []
+    # Each actor contributes only their newest stories, so a story naming a president does not
+    # aggregate tens of thousands of mentions.
     sql = f"""
         SELECT shared.article_id
         FROM (
-            SELECT article_id FROM {PersonMention._meta.db_table}
-            WHERE person_id = ANY(%s) AND article_id <> %s
+            SELECT recent.article_id
+            FROM unnest(%s::bigint[]) AS actor(id)
+            CROSS JOIN LATERAL (
+                SELECT article_id FROM {PersonMention._meta.db_table}
+                WHERE person_id = actor.id AND article_id <> %s
+                ORDER BY article_id DESC LIMIT {RELATED_PER_ACTOR}
+            ) AS recent
             UNION ALL
-            SELECT article_id FROM {OrganisationMention._meta.db_table}
-            WHERE organisation_id = ANY(%s) AND article_id <> %s
+            SELECT recent.article_id
+            FROM unnest(%s::bigint[]) AS actor(id)
+            CROSS JOIN LATERAL (
+                SELECT article_id FROM {OrganisationMention._meta.db_table}
+                WHERE organisation_id = actor.id AND article_id <> %s
+                ORDER BY article_id DESC LIMIT {RELATED_PER_ACTOR}
+            ) AS recent
         ) AS shared
         JOIN {Article._meta.db_table} AS article ON article.id = shared.article_id
         GROUP BY shared.article_id, article.published
@@ -281,7 +296,7 @@ def entity_detail(kind: EntityKind, entity, page_number) -> EntityPage:
         }
     )
     timeline, unit = search.timeline_buckets(months)
-    article_ids = mentions.values("article_id")
+    article_ids = mentions.order_by("-article_id").values("article_id")[:COMPANION_STORIES]
     return EntityPage(
         kind=kind,
         entity=entity,
@@ -314,15 +329,30 @@ def _companions(mention_model, field_name, article_ids, entity, entity_model):
     return [(found[pk], n) for pk, n in counts if pk in found]
 
 
+class CountingPaginator(Paginator):
+    """Counts a plain queryset rather than the annotated one it pages through: counting rows
+    with a per-row aggregate attached is needlessly slow."""
+
+    def __init__(self, object_list, per_page, count_queryset):
+        super().__init__(object_list, per_page)
+        self.count_queryset = count_queryset
+
+    @property
+    def count(self):
+        if not hasattr(self, "_count"):
+            self._count = self.count_queryset.count()
+        return self._count
+
+
 def entity_list(kind: EntityKind, queryset, page_number):
     """An index page of people or organisations, most mentioned first."""
+    visible = queryset.filter(not_an_entity=False)
     entities = (
-        queryset.filter(not_an_entity=False)
-        .annotate(stories=Count("mentions"))
+        visible.annotate(stories=Count("mentions"))
         .only("name", "slug", "description")
         .order_by("-stories", "name")
     )
-    return Paginator(entities, ENTITY_PAGE_SIZE).get_page(page_number)
+    return CountingPaginator(entities, ENTITY_PAGE_SIZE, visible).get_page(page_number)
 
 
 def quote_list(queryset, query, page_number):
