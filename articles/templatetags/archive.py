@@ -3,7 +3,8 @@ the server-rendered timeline chart."""
 
 from django import template
 from django.http import QueryDict
-from django.utils.html import format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -129,25 +130,41 @@ def timeline_chart(buckets, unit, caption, link_params=None, link_path=""):
         if index % label_every == 0
     ]
     busiest = max(buckets, key=lambda bucket: bucket.count) if buckets else None
-    # Built here rather than in the template: hundreds of localised numbers are slow to render.
-    bars_svg = format_html_join(
-        "",
-        '<rect x="{}" y="{}" width="{}" height="{}" class="bar"><title>{}: {}</title></rect>',
-        (
-            (
-                f"{bar['x']:.2f}",
-                bar["y"],
-                f"{bar['width']:.2f}",
-                bar["height"],
-                bar["bucket"].label,
-                thousands(bar["bucket"].count),
-            )
+    # Built here rather than in the template: a long timeline has hundreds of localised numbers,
+    # dates and links, which the template language renders slowly. Every value is a number or
+    # a label made from a date, escaped all the same.
+    bars_svg = mark_safe(  # noqa: S308 - numbers and escaped labels only
+        "".join(
+            f'<rect x="{bar["x"]:.2f}" y="{bar["y"]}" width="{bar["width"]:.2f}" '
+            f'height="{bar["height"]}" class="bar"><title>{escape(bar["bucket"].label)}: '
+            f"{thousands(bar['bucket'].count)}</title></rect>"
             for bar in bars
-        ),
+        )
     )
+    table_rows = [
+        {
+            "label": bucket.label,
+            "count": thousands(bucket.count),
+            "url": None
+            if link_params is None
+            else link_path
+            + url_set(
+                link_params,
+                "from",
+                bucket.start.isoformat(),
+                "to",
+                bucket.end.isoformat(),
+                "year",
+                "",
+            ),
+        }
+        for bucket in buckets
+        if bucket.count
+    ]
     return {
         "bars": bars,
         "bars_svg": bars_svg,
+        "table_rows": table_rows,
         "labels": [{"x": f"{label['x']:.2f}", "text": label["text"]} for label in labels],
         "unit": unit,
         "caption": caption,
