@@ -516,3 +516,53 @@ def name_suggestions(text: str, limit: int = 3) -> list:
         )
     found.sort(key=lambda entity: -entity.similarity)
     return found[:limit]
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+EXPORT_FIELDS = ("title", "published", "source", "url", "page", "people", "organisations")
+
+
+def export_rows(queryset, parsed: ParsedQuery, sort: str | None) -> list[dict]:
+    """The search's candidates (at most `CANDIDATE_LIMIT`) in page order, flat, for CSV and
+    JSON: three queries whatever the number of rows."""
+    sort = resolve_sort(sort, parsed.query)
+    candidates = candidates_for(queryset, parsed.query, sort)
+    ids = candidates.ids
+    if not ids:
+        return []
+    articles = (
+        Article.objects.filter(pk__in=ids)
+        .select_related("source")
+        .only("title", "slug", "published", "url", "source__name")
+        .in_bulk()
+    )
+    people: dict[int, list[str]] = {}
+    for article_id, name in (
+        PersonMention.objects.filter(_any_article(PersonMention, ids), person__not_an_entity=False)
+        .order_by("-count", "person__name")
+        .values_list("article_id", "person__name")
+    ):
+        people.setdefault(article_id, []).append(name)
+    organisations: dict[int, list[str]] = {}
+    for article_id, name in (
+        OrganisationMention.objects.filter(
+            _any_article(OrganisationMention, ids), organisation__not_an_entity=False
+        )
+        .order_by("-count", "organisation__name")
+        .values_list("article_id", "organisation__name")
+    ):
+        organisations.setdefault(article_id, []).append(name)
+    return [
+        {
+            "title": articles[pk].title,
+            "published": articles[pk].published.isoformat(),
+            "source": articles[pk].source.name,
+            "url": articles[pk].url,
+            "page": articles[pk].get_absolute_url(),
+            "people": people.get(pk, []),
+            "organisations": organisations.get(pk, []),
+        }
+        for pk in ids
+        if pk in articles
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles import api, feeds, views
 
 app_name = "articles"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_page, name="search"),
     path("search/feed/", feeds.SearchFeed(), name="search_feed"),
+    path("search/export.json", api.search_json, name="search_json"),
+    path("search/export.csv", api.search_csv, name="search_csv"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("people/", views.person_list, name="person_list"),
     path("people/<slug:slug>/", views.person_detail, name="person"),

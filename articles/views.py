@@ -39,14 +39,17 @@ def search_page(request):
         results=results,
         active=_active_filters(filterset),
         feed_url=reverse("articles:search_feed") + _query_string(request),
+        csv_url=reverse("articles:search_csv") + _query_string(request, keep_sort=True),
+        json_url=reverse("articles:search_json") + _query_string(request, keep_sort=True),
     )
     return render(request, "articles/search.html", context)
 
 
-def _query_string(request):
+def _query_string(request, keep_sort=False):
     params = request.GET.copy()
     params.pop("page", None)
-    params.pop("sort", None)
+    if not keep_sort:
+        params.pop("sort", None)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else ""
 

@@ -210,6 +210,25 @@ def test_search_feed(client, story):
     assert client.get(reverse("articles:search_feed"), {"year": "x"}).status_code == 400
 
 
+def test_exports_follow_the_search(client, story):
+    params = {"person": "dmitry-peskov", "sort": "oldest"}
+    data = client.get(reverse("articles:search_json"), params).json()
+    assert [row["title"] for row in data["results"]] == ["Kremlin talks", "Peskov again"]
+    assert data["results"][0]["people"] == ["Dmitry Peskov"]
+    assert data["results"][0]["organisations"] == ["Kremlin"]  # "State" is hidden
+    csv_text = client.get(reverse("articles:search_csv"), params).content.decode()
+    lines = csv_text.splitlines()
+    assert lines[0] == "title,published,source,url,page,people,organisations"
+    assert lines[1].startswith("Kremlin talks,2021-12-02,NBC Washington,")
+    assert client.get(reverse("articles:search_json"), {"year": "x"}).status_code == 400
+
+
+def test_csv_export_defuses_formulas(client):
+    ArticleFactory(title="=HYPERLINK(1)")
+    csv_text = client.get(reverse("articles:search_csv")).content.decode()
+    assert "'=HYPERLINK(1)" in csv_text
+
+
 def test_robots_and_noindex(client, story):
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
@@ -250,6 +269,8 @@ def busy_archive():
         ("articles:quotes", {}),
         ("articles:quotes", {"q": "summit"}),
         ("articles:search_feed", {"q": "summit"}),
+        ("articles:search_json", {"q": "summit"}),
+        ("articles:search_csv", {}),
     ],
 )
 def test_list_pages_run_a_bounded_number_of_queries(
@@ -295,7 +316,13 @@ text = st.text(max_size=40) | st.sampled_from(
         st.sampled_from(SEARCH_PARAMS), st.lists(text, min_size=1, max_size=3), max_size=5
     ),
     page=st.sampled_from(
-        ["articles:search", "articles:search_feed", "articles:quotes", "articles:person_list"]
+        [
+            "articles:search",
+            "articles:search_feed",
+            "articles:search_json",
+            "articles:quotes",
+            "articles:person_list",
+        ]
     ),
 )
 def test_random_parameters_never_give_a_server_error(client, story, params, page):
