@@ -17,7 +17,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py import_articles seeds/
+	$(BIN)/python manage.py import_articles --origin seeds seeds/
 	$(BIN)/python manage.py ensure_editor
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
