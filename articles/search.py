@@ -315,6 +315,7 @@ PAGE_SIZE = 20
 FACET_SIZE = 12
 # The timeline draws months up to this span, and years beyond it.
 TIMELINE_MAX_MONTHS = 120
+TIMELINE_MIN_MONTHS = 12
 # "Did you mean" is offered when a query finds fewer stories than this.
 SUGGEST_BELOW = 3
 
@@ -479,6 +480,13 @@ def timeline_buckets(months: Counter) -> tuple[list[TimelineBucket], str]:
         return [], "month"
     (first_year, first_month), (last_year, last_month) = min(months), max(months)
     span = (last_year - first_year) * 12 + last_month - first_month + 1
+    if span < TIMELINE_MIN_MONTHS:
+        # A year's context around a short run of stories, rather than a few very wide bars.
+        before = (TIMELINE_MIN_MONTHS - span) // 2
+        first_index = first_year * 12 + first_month - 1 - before
+        first_year, first_month = divmod(first_index, 12)
+        first_month += 1
+        span = TIMELINE_MIN_MONTHS
     if span > TIMELINE_MAX_MONTHS:
         years = Counter()
         for (year, _month), n in months.items():
@@ -509,7 +517,8 @@ def name_suggestions(text: str, limit: int = 3) -> list:
             model.objects.filter(not_an_entity=False)
             .annotate(lower_name=Lower("name"))
             .filter(lower_name__trigram_word_similar=words)
-            .exclude(lower_name=words)
+            # A name that already contains the words is no correction of them.
+            .exclude(lower_name__contains=words)
             .annotate(similarity=TrigramWordSimilarity(words, "lower_name"))
             .only("name", "slug")
             .order_by("-similarity", "name")[:limit]

@@ -244,6 +244,22 @@ def test_timeline_counts_stories_per_month(client, archive):
     assert '<svg viewBox="0 0' in html and 'role="img"' in html
 
 
+def test_short_timeline_shows_a_year_of_context():
+    from collections import Counter
+
+    buckets, unit = search.timeline_buckets(Counter({(2021, 12): 3}))
+    assert unit == "month" and len(buckets) == 12
+    assert [b.count for b in buckets if b.label == "Dec 2021"] == [3]
+    assert sum(b.count for b in buckets) == 3
+    assert buckets[0].label == "Jul 2021" and buckets[-1].label == "Jun 2022"
+
+
+def test_no_correction_offered_for_a_correct_word(client):
+    OrganisationFactory(name="Russian Foreign Ministry")
+    PersonFactory(name="Volodymyr Zelenskyy")
+    assert get(client, q="russia").context["results"].suggestions == []
+
+
 def test_pages_of_twenty(client):
     for n in range(45):
         ArticleFactory(
