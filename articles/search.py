@@ -10,18 +10,25 @@ match of a common word takes seconds):
 1. `parse_query` turns the reader's words into `websearch_to_tsquery` (phrases, `or`, `-word`;
    never raises) and tells whether anything searchable is left: a query of only stop words
    becomes empty, and the page says so instead of silently listing everything.
-2. `candidates_for` fetches at most `CANDIDATE_LIMIT` (+1) matching rows: id, date, source and
-   `ts_rank`, in date order (newest, or oldest on request). PostgreSQL answers a rare word with
-   the GIN index and a common word by walking the date index and stopping early, so the cost is
-   bounded by the cap, not by the number of matches. Ranking happens in Python over those rows
-   (`-rank, -published, pk`). The trade-off: when more than `CANDIDATE_LIMIT` stories match, the
-   relevance order covers the newest `CANDIDATE_LIMIT` matches only, and only those can be
-   paged through. For a news archive the newest matches are the ones readers want first; the
-   page says how many stories it ranked and invites the reader to narrow the search.
+2. `candidates_for` fetches at most `CANDIDATE_LIMIT` (+1) matching rows (id, date, source)
+   in date order (newest, or oldest on request), then ranks only those with `ts_rank` in an
+   outer query; ordering by relevance happens in Python (`-rank, -published, pk`). How the
+   rows are found is chosen by `plan_walk`: when matches are dense (a common word) PostgreSQL
+   walks the date index and stops after `CANDIDATE_LIMIT` matches, so the cost is bounded by
+   the cap, not by the number of matches; when they are sparse it collects them from the GIN
+   index and sorts. The planner alone gets this wrong whenever it over-estimates the matches
+   (a phrase of common words that seldom occur together: 9 seconds at 100,000 stories), so
+   the choice rests on a fixed random sample (`take_sample`). The trade-off: when more than
+   `CANDIDATE_LIMIT` stories match, the relevance order covers the newest `CANDIDATE_LIMIT`
+   matches only, and only those can be paged through. For a news archive the newest matches
+   are the ones readers want first; the page says how many stories it ranked and invites the
+   reader to narrow the search. Whatever still cannot finish within `SEARCH_TIMEOUT_MS` (a
+   phrase of very common words over a huge archive, where every story holding the words must
+   be read to check their order) is cancelled, and the page asks for a narrower search.
 3. Below the cap everything is exact: the total is the number of candidates, and the facets
    (people, organisations, sources, years) and the month timeline are counted over the full
    result set, so clicking a facet gives exactly the count it showed. Above the cap,
-   `count_matches` estimates the total from a fixed random sample of pages (TABLESAMPLE
+   `count_matches` estimates the total from the same fixed random sample of pages (TABLESAMPLE
    SYSTEM, about `SAMPLE_ROWS` stories whatever the archive's size), labelled "about"; when
    the sample holds too few matches it counts exactly up to `COUNT_LIMIT` and beyond that
    takes the planner's estimate. The facets and timeline are counted over the candidates and
@@ -38,18 +45,30 @@ naive plan to tens of milliseconds of database time; the figures are in the benc
 """
 
 import json
+import math
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db import connection
-from django.db.models import BooleanField, Count, F, FloatField, Func, Value
+from django.db import OperationalError, connection, transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left, Lower
 from django.urls import reverse
@@ -74,6 +93,10 @@ CANDIDATE_LIMIT = 1000
 SAMPLE_ROWS = 3000
 SAMPLE_MIN_HITS = 30
 SAMPLE_MAX_PERCENT = 50
+# See plan_walk: testing a story while walking costs about this many times touching one.
+WALK_COST_RATIO = 10
+# The planner's estimate below which the date walk is not even considered.
+WALK_MIN_ESTIMATE_FACTOR = 5
 COUNT_LIMIT = 5000
 # ts_headline parses the whole text it is given: snippets come from the opening this long.
 HEADLINE_CHARS = 3000
@@ -86,6 +109,8 @@ LESS_THAN = "\ue002"
 GREATER_THAN = "\ue003"
 
 SORTS = ("relevance", "newest", "oldest")
+# Finding and counting the candidates is cancelled after this long (settings may override).
+SEARCH_TIMEOUT_MS = 2000
 
 
 @dataclass(frozen=True)
@@ -120,6 +145,7 @@ class Candidates:
     # More stories match than were fetched: counts and facets come from a sample.
     capped: bool
     limit: int = CANDIDATE_LIMIT
+    sample: "Sample | None" = None
     ids: list[int] = field(init=False)
 
     def __post_init__(self):
@@ -161,38 +187,103 @@ def resolve_sort(sort: str | None, query: SearchQuery | None) -> str:
 
 
 def candidates_for(
-    queryset, query: SearchQuery | None, sort: str, limit: int = CANDIDATE_LIMIT
+    queryset,
+    query: SearchQuery | None,
+    sort: str,
+    limit: int | None = None,
+    walk: bool | None = None,
 ) -> Candidates:
-    """At most `limit` matching stories in the requested order; rank computed for those only."""
-    date_order = ("published", "pk") if sort == "oldest" else ("-published", "-pk")
+    """At most `limit` matching stories in the requested order; rank computed for those only.
+
+    `walk` says how PostgreSQL should find them: by walking the date index and testing each
+    story until enough match (right when matches are dense), or by collecting every match from
+    the GIN index and sorting (right when they are sparse). Left to itself the planner walks
+    whenever it over-estimates the matches, and a phrase of common words that rarely occur
+    together then tests every story in the archive: seconds. `plan_walk` decides from a
+    sample instead.
+    """
+    limit = limit or CANDIDATE_LIMIT
+    sample = None
+    if walk is None:
+        walk, sample = plan_walk(queryset, limit)
+    descending = sort != "oldest"
+    if walk:
+        date_order = ["-published", "-pk"] if descending else ["published", "pk"]
+    else:
+        # "published + 0" is the same date, but no index returns it in order.
+        shifted = ExpressionWrapper(F("published") + 0, output_field=DateField())
+        date_order = (
+            [shifted.desc(), F("pk").desc()] if descending else [shifted.asc(), F("pk").asc()]
+        )
+    chosen = queryset.order_by(*date_order).values("pk")[: limit + 1]
     rank = rank_expression(query) if query is not None else Value(0.0, output_field=FloatField())
+    # Rank in an outer query, so that only the chosen rows are ranked whatever the plan.
     rows = list(
-        queryset.order_by(*date_order)
+        Article.objects.filter(pk__in=chosen)
         .annotate(rank=rank)
-        .values_list("pk", "published", "source_id", "rank")[: limit + 1]
+        .values_list("pk", "published", "source_id", "rank")
     )
     capped = len(rows) > limit
+    if descending:
+        rows.sort(key=lambda row: (-row[1].toordinal(), -row[0]))
+    else:
+        rows.sort(key=lambda row: (row[1].toordinal(), row[0]))
     candidates = [Candidate(*row) for row in rows[:limit]]
     if sort == "relevance":
         candidates.sort(key=lambda row: (-row.rank, -row.published.toordinal(), row.pk))
-    return Candidates(rows=candidates, capped=capped, limit=limit)
+    return Candidates(rows=candidates, capped=capped, limit=limit, sample=sample)
+
+
+def plan_walk(queryset, limit: int) -> tuple[bool, "Sample | None"]:
+    """Whether to find the candidates by walking the date index (see `candidates_for`).
+
+    Walking tests about limit / f stories, f being the share that match; collecting and
+    sorting touches f * N stories. Testing a story costs roughly `WALK_COST_RATIO` times
+    touching one (its search vector must be read and decompressed), so walking wins when
+    f > sqrt(WALK_COST_RATIO * limit / N). The planner's estimate (free) rules out the walk
+    when it is small; a sample settles it otherwise.
+    """
+    if estimate_count(queryset) < limit * WALK_MIN_ESTIMATE_FACTOR:
+        return False, None
+    sample = take_sample(queryset)
+    if sample is None:  # a small archive: every plan is quick
+        return True, None
+    threshold = min(1.0, math.sqrt(WALK_COST_RATIO * limit / sample.stories))
+    return sample.fraction >= threshold, sample
 
 
 def count_matches(queryset, candidates: Candidates) -> ResultCount:
     if not candidates.capped:
         return ResultCount(len(candidates.rows))
-    sampled = sample_count(queryset)
-    if sampled is not None:
-        return ResultCount(max(sampled, candidates.limit + 1), exact=False, estimated=True)
+    sample = candidates.sample or take_sample(queryset)
+    if sample is not None and sample.hits >= SAMPLE_MIN_HITS:
+        return ResultCount(
+            max(round_estimate(sample.total), candidates.limit + 1), exact=False, estimated=True
+        )
     bounded = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     if bounded <= COUNT_LIMIT:
         return ResultCount(bounded)
     return ResultCount(max(estimate_count(queryset), bounded), exact=False, estimated=True)
 
 
-def sample_count(queryset) -> int | None:
-    """Matches in a fixed random sample of about `SAMPLE_ROWS` stories, scaled up; None when the
-    table is too small to need it or the sample holds too few matches to say much.
+@dataclass(frozen=True)
+class Sample:
+    stories: float  # the planner's count of stories in the archive
+    percent: float  # of the archive's pages sampled
+    hits: int  # matching stories in the sample
+
+    @property
+    def total(self) -> float:
+        return self.hits * 100.0 / self.percent
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.total / self.stories)
+
+
+def take_sample(queryset) -> Sample | None:
+    """The query run over a fixed random sample of about `SAMPLE_ROWS` stories; None when the
+    archive is too small to need one.
 
     The sample is the same on every request (REPEATABLE), so paging does not change the
     figure, and it costs the same at 100,000 stories as at 1,000,000.
@@ -215,9 +306,15 @@ def sample_count(queryset) -> int | None:
         # The sample's parameter comes before the WHERE clause's.
         cursor.execute(f"SELECT count(*) FROM ({sql}) AS sample", [percent, *params])
         (hits,) = cursor.fetchone()
-    if hits < SAMPLE_MIN_HITS:
+    return Sample(stories=stories, percent=percent, hits=hits)
+
+
+def sample_count(queryset) -> int | None:
+    """The sample's estimate of the matches, or None when it holds too few to say much."""
+    sample = take_sample(queryset)
+    if sample is None or sample.hits < SAMPLE_MIN_HITS:
         return None
-    return round_estimate(hits * 100.0 / percent)
+    return round_estimate(sample.total)
 
 
 def round_estimate(value: float) -> int:
@@ -379,6 +476,7 @@ class SearchResults:
     timeline_unit: str = "month"
     suggestions: list = field(default_factory=list)  # people and organisations
     page_clamped: bool = False
+    timed_out: bool = False
 
     @property
     def sampled(self) -> bool:
@@ -390,11 +488,57 @@ class SearchResults:
         return (self.page - 1) * PAGE_SIZE + 1
 
 
+class SearchTooSlow(Exception):
+    """PostgreSQL gave up on the search at the time limit."""
+
+
+def search_timeout_ms() -> int:
+    return int(getattr(settings, "ARCHIVE_SEARCH_TIMEOUT_MS", SEARCH_TIMEOUT_MS))
+
+
+@contextmanager
+def time_limit(milliseconds: int):
+    """Cancel the statements inside after `milliseconds` each, raising SearchTooSlow: a search
+    no plan can answer quickly (a phrase of very common words over the whole archive) must not
+    hold a connection for minutes."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), "
+                    "set_config('statement_timeout', %s, true)",
+                    [str(milliseconds)],
+                )
+                (previous, _) = cursor.fetchone()
+            yield
+            # Inside an outer transaction the limit would outlive this block (a failure rolls
+            # it back with the savepoint instead).
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
+            raise SearchTooSlow from error
+        raise
+
+
 def article_search(queryset, parsed: ParsedQuery, sort: str | None, page: int | None):
     """Everything the search page shows, in a bounded number of queries."""
     sort = resolve_sort(sort, parsed.query)
-    candidates = candidates_for(queryset, parsed.query, sort)
-    count = count_matches(queryset, candidates)
+    try:
+        with time_limit(search_timeout_ms()):
+            candidates = candidates_for(queryset, parsed.query, sort)
+            count = count_matches(queryset, candidates)
+    except SearchTooSlow:
+        return SearchResults(
+            parsed=parsed,
+            sort=sort,
+            rows=[],
+            count=ResultCount(0, exact=False),
+            page=1,
+            num_pages=1,
+            candidates=Candidates(rows=[], capped=False),
+            timed_out=True,
+        )
     num_pages = max(1, -(-len(candidates.rows) // PAGE_SIZE))
     requested = page or 1
     page = min(requested, num_pages)

@@ -277,7 +277,6 @@ def test_pages_of_twenty(client):
 def test_capped_candidates_are_labelled(client, monkeypatch):
     monkeypatch.setattr(search, "CANDIDATE_LIMIT", 5)
     monkeypatch.setattr(search, "COUNT_LIMIT", 7)
-    monkeypatch.setattr(search.candidates_for, "__defaults__", (5,))
     for n in range(12):
         ArticleFactory(title=f"Common {n}", body="common word")
     results = get(client, q="common").context["results"]
@@ -318,3 +317,44 @@ def test_estimates_are_rounded():
     assert search.round_estimate(75_412.5) == 75_000
     assert search.round_estimate(1_234) == 1_200
     assert search.round_estimate(42) == 42
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_both_plans_find_the_same_candidates(archive, sort):
+    """Walking the date index and collecting-then-sorting must agree, row for row."""
+    parsed = search.parse_query("summit")
+    queryset = search.apply_search(Article.objects.all(), parsed.query)
+    walked = search.candidates_for(queryset, parsed.query, sort, limit=4, walk=True)
+    sorted_ = search.candidates_for(queryset, parsed.query, sort, limit=4, walk=False)
+    assert walked.ids == sorted_.ids and len(walked.ids) == 4
+    assert walked.capped and sorted_.capped
+
+
+def test_plan_walks_only_when_matches_are_dense(monkeypatch):
+    monkeypatch.setattr(search, "estimate_count", lambda queryset: 10**6)
+    dense = search.Sample(stories=1_000_000, percent=1.0, hits=8000)  # 80% match
+    sparse = search.Sample(stories=1_000_000, percent=1.0, hits=30)  # 0.3% match
+    monkeypatch.setattr(search, "take_sample", lambda queryset: dense)
+    assert search.plan_walk(Article.objects.all(), 1000) == (True, dense)
+    monkeypatch.setattr(search, "take_sample", lambda queryset: sparse)
+    assert search.plan_walk(Article.objects.all(), 1000) == (False, sparse)
+    monkeypatch.setattr(search, "estimate_count", lambda queryset: 10)
+    assert search.plan_walk(Article.objects.all(), 1000) == (False, None)
+
+
+def test_a_search_that_runs_out_of_time_says_so(client, archive, monkeypatch):
+    def slow(*args, **kwargs):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(1)")
+
+    monkeypatch.setattr(search, "SEARCH_TIMEOUT_MS", 50)
+    monkeypatch.setattr(search, "candidates_for", slow)
+    response = get(client, q="summit")
+    assert response.status_code == 200
+    assert response.context["results"].timed_out
+    assert "too broad to finish in time" in response.content.decode()
+    # The connection is usable afterwards, with no time limit left behind.
+    monkeypatch.undo()
+    assert titles(get(client, q='"summit two"')) == ["Summit two"]

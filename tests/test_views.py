@@ -281,7 +281,7 @@ def test_list_pages_run_a_bounded_number_of_queries(
         key: (people[0].slug if value == "person-number0" else value)
         for key, value in params.items()
     }
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse(name), params)
     assert response.status_code == 200
 
