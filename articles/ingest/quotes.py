@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .lexicon import NATIONALITIES, PLACES, REPORTING_VERBS, ROLE_NOUNS, ROLE_SYNONYMS
 from .names import ORGANISATION, PERSON, Actor
+from .pipeline import lemma
 from .types import FoundQuote
 
 _MARKS = '"“”'
@@ -83,7 +84,7 @@ def _lost_opening(text: str, doc, close: int) -> int:
     for token in sent:
         if token.idx >= close:
             break
-        if token.lemma_ in REPORTING_VERBS and token.pos_ == "VERB":
+        if token.pos_ == "VERB" and lemma(token) in REPORTING_VERBS:
             for follower in sent[token.i - sent.start + 1 :]:
                 if follower.idx >= close:
                     break
@@ -110,7 +111,7 @@ def _narrative(sent) -> bool:
     if any(t.text in _MARKS for t in sent):
         return True
     for t in sent:
-        if t.lemma_ in REPORTING_VERBS and t.pos_ == "VERB":
+        if t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS:
             return True
     root = sent.root
     if root.tag_ == "VBD":
@@ -140,7 +141,7 @@ def _span_of(doc, first, last) -> tuple[int, int]:
 def _verb_candidates(text: str, doc) -> list[_Candidate]:
     found: list[_Candidate] = []
     for token in doc:
-        if token.lemma_ == "accord" and token.lower_ == "according":
+        if token.lower_ == "according":
             to = next((c for c in token.children if c.lower_ == "to"), None)
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
             if obj is None:
@@ -157,7 +158,7 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             found.append(_Candidate(s, e, "according to", obj, "reported", "according-to",
                                     token.idx))
             continue
-        if token.pos_ not in ("VERB", "AUX") or token.lemma_ not in REPORTING_VERBS:
+        if token.pos_ not in ("VERB", "AUX") or lemma(token) not in REPORTING_VERBS:
             continue
         comps = [c for c in token.children if c.dep_ == "ccomp"]
         if not comps:
@@ -179,7 +180,7 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
                 # "A, and B, she said": the clause is everything before the attribution.
                 sent_first = token.sent[0]
                 if sent_first.i < first.i and not any(
-                    t.lemma_ in REPORTING_VERBS and t.pos_ == "VERB"
+                    t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS
                     for t in doc[sent_first.i : first.i]
                 ):
                     first = sent_first
@@ -261,7 +262,7 @@ class _Resolver:
             return actor, speaker_text, confidence
         if token.pos_ == "PROPN" and lowered.rstrip("s") in self.forms:
             return self.forms[lowered.rstrip("s")], speaker_text, 0.8
-        if token.lemma_ in ROLE_NOUNS or token.lower_ in ROLE_NOUNS:
+        if token.lower_ in ROLE_NOUNS or lemma(token) in ROLE_NOUNS:
             role = self._role(words, token)
             if role is not None:
                 return role, speaker_text, 0.7
@@ -407,7 +408,7 @@ def find_quotes(
                 and (o.end - o.start) > (c.end - c.start)
                 for o in candidates
             )
-            and not (c.speaker_token is not None and c.speaker_token.lemma_ in _INANIMATE)
+            and not (c.speaker_token is not None and lemma(c.speaker_token) in _INANIMATE)
         ]
         for cand in sorted(candidates, key=lambda c: c.start):
             inside = [r for r in regions if r[0] < cand.end and cand.start < r[1]]
