@@ -227,3 +227,33 @@ def test_trimmed_pipeline_annotates_like_the_full_one():
         assert [lemma(t) for t in trimmed if t.pos_ in ("VERB", "NOUN")] == [
             t.lemma_ for t in reference if t.pos_ in ("VERB", "NOUN")
         ]
+
+
+def test_pronoun_without_antecedent_in_its_paragraph_stays_null():
+    """Paragraphs may be shuffled: the person named in the paragraph before is not evidence."""
+    result = extract([
+        "Senator Maria Lund said on Monday that the budget would pass.",
+        "Governor Peter Valk warned that the vote could slip to March.",
+        "The delay would hurt schools and hospitals across the region, he said.",
+    ])
+    quote = quote_containing(result, "hurt schools")
+    assert quote.speaker is None
+
+
+def test_pronoun_without_antecedent_resolves_to_the_story_main_speaker():
+    result = extract([
+        "Mayor Tomas Berg said that the bridge would reopen in May.",
+        "Berg said the repairs had cost less than planned.",
+        "Berg added that the city would publish the accounts, and Anna Holt agreed.",
+        "The river traffic will be back to normal by summer, he said.",
+    ])
+    quote = quote_containing(result, "river traffic")
+    assert quote.speaker == "Tomas Berg"
+
+
+def test_relative_pronoun_speaker_is_the_noun_it_refers_to():
+    result = extract([
+        "The plan was criticised by Ella Varga, who told reporters that the costs were hidden.",
+    ])
+    quote = quote_containing(result, "the costs were hidden")
+    assert quote.speaker == "Ella Varga"

@@ -198,6 +198,8 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
 def _subject(verb):
     for child in verb.children:
         if child.dep_ in ("nsubj",):
+            if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+                return verb.head  # "Smith, who told reporters that ...": Smith
             return child
     # "..., adding that", "saying it", "and added that": the governing verb's speaker.
     head = verb
@@ -230,6 +232,8 @@ class _Resolver:
                 self.forms.setdefault(form.lower(), actor)
         # Speakers already resolved in a paragraph, for "he said" after "X said".
         self.recent: dict[int, list[tuple[int, Actor]]] = {}
+        # How many attributions name each actor outright (id(actor) -> count).
+        self.named_quotes: dict[int, int] = {}
 
     def actor_at(self, paragraph: int, start: int, end: int) -> Actor | None:
         best = None
@@ -317,19 +321,42 @@ class _Resolver:
 
         candidates = candidates_in(paragraph, position)
         confidence = 0.8
-        if not candidates and paragraph > 0:
-            # The paragraph before, when the story is in order: "X said ...", "..., he said".
-            candidates = candidates_in(paragraph - 1, 10**9)
-            confidence = 0.5
-        if candidates:
-            best_rank = max(c[0] for c in candidates)
-            pool = [c for c in candidates if c[0] == best_rank]
-            chosen = max(pool, key=lambda c: c[1])[2]
-            if len({id(c[2]) for c in candidates}) > 1:
-                confidence -= 0.15
-            if gender and chosen.gender is None and confidence >= 0.65:
-                chosen.gender = gender
-            return chosen, confidence
+        if not candidates:
+            # Paragraphs may arrive shuffled, so the paragraph before proves nothing: a pronoun
+            # with no antecedent in its own paragraph resolves only when the story has a
+            # single actor it could be.
+            actor, confidence = self._only_candidate(kind, gender)
+            if actor is None:
+                actor = self._main_speaker(kind, gender)
+                confidence = 0.4 if actor is not None else 0.3
+            return actor, confidence
+        best_rank = max(c[0] for c in candidates)
+        pool = [c for c in candidates if c[0] == best_rank]
+        chosen = max(pool, key=lambda c: c[1])[2]
+        if len({id(c[2]) for c in candidates}) > 1:
+            confidence -= 0.15
+        if gender and chosen.gender is None and confidence >= 0.65:
+            chosen.gender = gender
+        return chosen, confidence
+
+    def _main_speaker(self, kind: str, gender: str | None) -> Actor | None:
+        """The story's main speaker: the actor of this kind and gender named as the speaker of
+        more than half of all the attributions that name an actor of this kind (at least
+        three). A story built around one voice says "he said" of that voice."""
+        counts = {
+            id(a): self.named_quotes.get(id(a), 0) for a in self.actors if a.kind == kind
+        }
+        total = sum(counts.values())
+        for actor in self.actors:
+            count = counts.get(id(actor), 0)
+            if (
+                actor.kind == kind and count >= 3 and 2 * count > total
+                and (gender is None or actor.gender in (None, gender))
+            ):
+                return actor
+        return None
+
+    def _only_candidate(self, kind: str, gender: str | None) -> tuple[Actor | None, float]:
         pool = [
             a for a in self.actors
             if a.kind == kind and (gender is None or a.gender in (None, gender))
@@ -393,11 +420,24 @@ def find_quotes(
 ) -> list[FoundQuote]:
     resolver = _Resolver(paragraphs, docs, actors)
     quotes: list[FoundQuote] = []
+    found = {
+        index: _verb_candidates(text, doc)
+        for index, (text, doc) in enumerate(zip(paragraphs, docs, strict=True))
+        if index not in skip
+    }
+    for index, candidates in found.items():  # who the story quotes by name, and how often
+        for cand in candidates:
+            token = cand.speaker_token
+            if token is None or token.lower_ in _PRONOUNS:
+                continue
+            actor = resolver.actor_at(index, token.idx, token.idx + len(token.text))
+            if actor is not None:
+                resolver.named_quotes[id(actor)] = resolver.named_quotes.get(id(actor), 0) + 1
     for index, (text, doc) in enumerate(zip(paragraphs, docs, strict=True)):
         if index in skip:
             continue
         regions = _mark_regions(text, doc)
-        candidates = _verb_candidates(text, doc)
+        candidates = found[index]
         chosen: list[FoundQuote] = []
         # A speech verb inside another quote belongs to that quote ("The NMA has always said
         # that ...", quoted by someone else): not a second quote.
