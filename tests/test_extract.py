@@ -257,3 +257,28 @@ def test_relative_pronoun_speaker_is_the_noun_it_refers_to():
     ])
     quote = quote_containing(result, "the costs were hidden")
     assert quote.speaker == "Ella Varga"
+
+
+def test_titles_do_not_make_organisations():
+    result = extract([
+        "National Security Adviser Karl Obst met Army Col. Dana Reef in Berlin on Friday.",
+        "Obst said that the talks had gone well.",
+    ])
+    assert "National Security" not in organisations(result)
+    assert not any(o.endswith("Col") for o in organisations(result))
+
+
+def test_organisation_name_cut_short_by_the_model_is_completed():
+    result = extract([
+        "Observers from the Organization for Security and Cooperation in Europe arrived on "
+        "Tuesday, and a spokesman told The Harbor Gazette that they would stay a week.",
+    ])
+    assert "Organization for Security and Cooperation in Europe" in organisations(result)
+    assert "Organization for Security and Cooperation" not in organisations(result)
+
+
+def test_capitalised_the_inside_a_title_is_kept():
+    result = extract([
+        "The minister told The Washington Post on Sunday that the plan was final.",
+    ])
+    assert "The Washington Post" in organisations(result)

@@ -76,8 +76,12 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
             start, end = ent.start_char, ent.end_char
             if any(p == index and start < e and s < end for p, s, e in known_spans):
                 continue
-            text = clean_name(ent.text)
             label = ent.label_
+            if label == "ORG" and _title_fragment(doc, ent):
+                continue
+            text = clean_name(ent.text)
+            if label == "ORG":
+                text, end = _org_extent(doc, ent, text, end)
             before = doc[ent.start - 1] if ent.start else None
             if (
                 label != "PERSON" and before is not None and before.lower_ in _PERSON_CUES
@@ -94,6 +98,57 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
                 )
                 found.append(Mention(index, start, end, text, label, None, before_noun))
     return found
+
+
+# Abbreviated ranks and role nouns: "Army Col. Jane Roe" and "National Security Adviser" name
+# a person's title, and the model's organisation inside them ("Army Col", "National Security")
+# is not an organisation unless its own last word says it is ("Defense Department spokesman").
+_RANKS = {"col", "gen", "lt", "sgt", "capt", "adm", "maj", "cmdr", "cpl", "pvt", "brig"}
+_ROLE_AFTER = {
+    "adviser", "advisor", "advisers", "advisors", "secretary", "director", "spokesman",
+    "spokeswoman", "spokesperson", "chief", "minister", "officer", "official", "czar",
+    "correspondent", "editor", "analyst", "commander", "chairman", "chairwoman", "envoy",
+}
+_ORG_HEADS = _ORG_WORDS | {
+    "ministry", "department", "agency", "committee", "council", "commission", "office",
+    "institute", "bureau", "service", "administration", "alliance", "organization",
+}
+_REGION_NAMES = {"europe", "asia", "africa", "america", "americas", "the americas", "eurasia"}
+
+
+def _title_fragment(doc, ent) -> bool:
+    last = ent[-1].lower_.rstrip(".")
+    if last in _RANKS:
+        return True
+    following = doc[ent.end] if ent.end < len(doc) else None
+    return bool(
+        following is not None and following.lower_ in _ROLE_AFTER
+        and following.text[:1].isupper() and last not in _ORG_HEADS
+    )
+
+
+def _org_extent(doc, ent, text: str, end: int) -> tuple[str, int]:
+    """Names the model cut short: "Organization for Security and Cooperation | in Europe",
+    "Foundation for Aid to Novorossiya | and Donbass"; and a capital "The" in mid-sentence that
+    belongs to the name ("told The Washington Post")."""
+    words = {t.lower_ for t in ent}
+    if words & {"for", "of", "to"} and ent.end + 1 < len(doc):
+        joiner, after = doc[ent.end], doc[ent.end + 1]
+        next_after = doc[ent.end + 2] if ent.end + 2 < len(doc) else None
+        single = next_after is None or not next_after.text[:1].isupper()
+        if joiner.lower_ == "in" and after.lower_ in _REGION_NAMES and single:
+            text, end = text + " in " + after.text, after.idx + len(after.text)
+        elif joiner.lower_ == "and" and after.pos_ == "PROPN" and single:
+            text, end = text + " and " + after.text, after.idx + len(after.text)
+    first = 0 if ent[0].text == "The" else -1  # "The" inside the entity, or just before it
+    the = doc[ent.start + first] if ent.start + first >= 0 else None
+    if (
+        the is not None and the.text == "The" and not the.is_sent_start and the.i >= 1
+        and doc[the.i - 1].text not in ('"', "“", "(", ":", "—", "-", "\n")
+        and not text.startswith("The ")
+    ):
+        text = "The " + text
+    return text, end
 
 
 def _document_pass(paragraphs, actors: list[Actor], skip: set[int]) -> None:

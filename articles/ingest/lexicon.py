@@ -122,7 +122,7 @@ NATIONALITIES = frozenset(
 # Single words spaCy sometimes calls an organisation or a person though they name neither.
 NOT_NAMES = frozenset(
     """
-    state states government ministry department agency office house senate committee
+    state states government ministry department agency office house committee
     administration president minister secretary spokesman spokeswoman parliament court
     army navy police military council union party cabinet embassy republic federation
     defense defence justice commerce energy labor labour education health interior
