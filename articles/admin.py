@@ -4,7 +4,6 @@ import secrets
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -58,23 +57,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ["name", "aliases_shown", "mention_count", "not_an_entity"]
+    list_display = ["name", "aliases_shown", "article_count", "not_an_entity"]
     list_filter = ["not_an_entity"]
     search_fields = ["name", "aliases"]
-    readonly_fields = ["former_slugs", "created", "updated"]
+    readonly_fields = ["article_count", "former_slugs", "created", "updated"]
     actions = ["merge_selected", "mark_not_an_entity"]
     merge_service = None  # services.person_merge or services.organisation_merge
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(mention_count=Count("mentions"))
 
     @admin.display(description="aliases")
     def aliases_shown(self, entity):
         return ", ".join(entity.aliases)
-
-    @admin.display(description="stories", ordering="mention_count")
-    def mention_count(self, entity):
-        return entity.mention_count
 
     def save_model(self, request, obj, form, change):
         services.entity_update(obj)

@@ -94,6 +94,9 @@ class Entity(models.Model):
     former_slugs = ArrayField(models.SlugField(max_length=220), default=list, blank=True)
     # Set by an editor on a false entity: extraction never creates it again.
     not_an_entity = models.BooleanField(default=False)
+    # How many stories mention it, kept by articles/services.py so that index pages sort by
+    # it without counting every mention on each view.
+    article_count = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -118,6 +121,7 @@ class Person(Entity):
         indexes = [
             GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="person_name_trgm"),
             GinIndex(fields=["former_slugs"], name="person_former_slugs_gin"),
+            models.Index(fields=["-article_count", "name"], name="person_article_count_idx"),
         ]
 
     def get_absolute_url(self):
@@ -136,6 +140,7 @@ class Organisation(Entity):
         indexes = [
             GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="organisation_name_trgm"),
             GinIndex(fields=["former_slugs"], name="organisation_former_slugs_gin"),
+            models.Index(fields=["-article_count", "name"], name="org_article_count_idx"),
         ]
 
     def get_absolute_url(self):
@@ -154,6 +159,9 @@ class PersonMention(models.Model):
             models.UniqueConstraint(fields=["article", "person"], name="person_mention_unique"),
         ]
         indexes = [models.Index(fields=["person", "article"], name="person_mention_person_idx")]
+
+    def __str__(self):
+        return f"{self.person} in {self.article}"
 
 
 class OrganisationMention(models.Model):
@@ -175,6 +183,9 @@ class OrganisationMention(models.Model):
         indexes = [
             models.Index(fields=["organisation", "article"], name="org_mention_org_idx"),
         ]
+
+    def __str__(self):
+        return f"{self.organisation} in {self.article}"
 
 
 class Quote(models.Model):

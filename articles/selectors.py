@@ -329,30 +329,13 @@ def _companions(mention_model, field_name, article_ids, entity, entity_model):
     return [(found[pk], n) for pk, n in counts if pk in found]
 
 
-class CountingPaginator(Paginator):
-    """Counts a plain queryset rather than the annotated one it pages through: counting rows
-    with a per-row aggregate attached is needlessly slow."""
-
-    def __init__(self, object_list, per_page, count_queryset):
-        super().__init__(object_list, per_page)
-        self.count_queryset = count_queryset
-
-    @property
-    def count(self):
-        if not hasattr(self, "_count"):
-            self._count = self.count_queryset.count()
-        return self._count
-
-
 def entity_list(kind: EntityKind, queryset, page_number):
     """An index page of people or organisations, most mentioned first."""
-    visible = queryset.filter(not_an_entity=False)
-    entities = (
-        visible.annotate(stories=Count("mentions"))
-        .only("name", "slug", "description")
-        .order_by("-stories", "name")
+    visible = queryset.filter(not_an_entity=False, article_count__gt=0)
+    entities = visible.only("name", "slug", "description", "article_count").order_by(
+        "-article_count", "name"
     )
-    return CountingPaginator(entities, ENTITY_PAGE_SIZE, visible).get_page(page_number)
+    return Paginator(entities, ENTITY_PAGE_SIZE).get_page(page_number)
 
 
 def quote_list(queryset, query, page_number):

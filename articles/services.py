@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.text import slugify
 
 from articles.ingest.parse import ParsedArticle, ParseError, parse
@@ -208,9 +209,19 @@ def _article_links_write(
     fresh: bool,
 ) -> None:
     """Re-derive the story's mentions and quotes, keeping the quotes editors reviewed."""
+    before_people: set[int] = set()
+    before_organisations: set[int] = set()
     if not fresh:
-        PersonMention.objects.filter(article=article).delete()
-        OrganisationMention.objects.filter(article=article).delete()
+        mentions = PersonMention.objects.filter(article=article)
+        before_people = set(mentions.values_list("person_id", flat=True))
+        mentions.delete()
+        mentions = OrganisationMention.objects.filter(article=article)
+        before_organisations = set(mentions.values_list("organisation_id", flat=True))
+        mentions.delete()
+    _article_counts_shift(Person, before_people, {r.entity.pk for r in people.values()})
+    _article_counts_shift(
+        Organisation, before_organisations, {r.entity.pk for r in organisations.values()}
+    )
     PersonMention.objects.bulk_create(
         PersonMention(
             article=article,
@@ -230,6 +241,17 @@ def _article_links_write(
         for resolved in organisations.values()
     )
     _quotes_write(article, extraction.quotes, people, organisations, known, fresh=fresh)
+
+
+def _article_counts_shift(model, before: set[int], after: set[int]) -> None:
+    """Keep Entity.article_count: +1 for entities the story now names, -1 for those it lost.
+
+    Increments rather than recounts, so two stories imported at once both count.
+    """
+    if after - before:
+        model.objects.filter(pk__in=after - before).update(article_count=F("article_count") + 1)
+    if before - after:
+        model.objects.filter(pk__in=before - after).update(article_count=F("article_count") - 1)
 
 
 def _entities_resolve(
@@ -699,6 +721,7 @@ def _entity_merge(source, target, mention_model, field_name: str):
     )
     target.description = target.description or source.description
     target.wikidata_id = target.wikidata_id or source.wikidata_id
+    target.article_count = len(article_ids)
     source.delete()
     target.save()
     _entity_names_refresh(article_ids)
@@ -715,7 +738,8 @@ def entity_mark_not_an_entity(entity) -> None:
     mentions.delete()
     Quote.objects.filter(**{field_name: entity}).update(**{field_name: None})
     entity.not_an_entity = True
-    entity.save(update_fields=["not_an_entity", "updated"])
+    entity.article_count = 0
+    entity.save(update_fields=["not_an_entity", "article_count", "updated"])
     _entity_names_refresh(article_ids)
 
 

@@ -66,12 +66,17 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def people(article, create, people, **kwargs):
         for person in people or []:
             PersonMention.objects.create(article=article, person=person)
+            # What the ingest service keeps up to date.
+            person.article_count += 1
+            person.save(update_fields=["article_count"])
         _write_entity_names(article, create)
 
     @factory.post_generation
     def organisations(article, create, organisations, **kwargs):
         for organisation in organisations or []:
             OrganisationMention.objects.create(article=article, organisation=organisation)
+            organisation.article_count += 1
+            organisation.save(update_fields=["article_count"])
         _write_entity_names(article, create)
 
 

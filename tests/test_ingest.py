@@ -461,3 +461,25 @@ def test_concurrent_stories_naming_the_same_people_create_each_person_once():
     assert Person.objects.count() == 3
     assert PersonMention.objects.count() == 18
     assert len(set(Article.objects.values_list("slug", flat=True))) == 6
+
+
+def test_story_counts_follow_imports_updates_merges_and_corrections():
+    def counts():
+        return dict(Person.objects.values_list("name", "article_count"))
+
+    ingest(extraction=found())
+    ingest(url="https://harbourpost.example/second/", extraction=found())
+    assert counts() == {"Edith Marlowe": 2}
+
+    # The second story, edited, no longer names her but names someone else.
+    other = found(people=[FoundEntity("Jo Bloggs")], quotes=[])
+    ingest(url="https://harbourpost.example/second/", title="Edited", extraction=other)
+    assert counts() == {"Edith Marlowe": 1, "Jo Bloggs": 1}
+
+    services.person_merge(
+        Person.objects.get(name="Jo Bloggs"), Person.objects.get(name="Edith Marlowe")
+    )
+    assert counts() == {"Edith Marlowe": 2}
+
+    services.entity_mark_not_an_entity(Person.objects.get())
+    assert counts() == {"Edith Marlowe": 0}

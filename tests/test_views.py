@@ -150,12 +150,14 @@ def test_merged_slug_redirects_and_hidden_entity_is_404(client, story):
 
 def test_people_index_sorted_by_mentions_with_name_search(client, story):
     PersonFactory(name="Nobody Mentioned")
+    by_alias = PersonFactory(name="Antony Blinken", aliases=["Tony"])
+    ArticleFactory(people=[by_alias])
     response = client.get(reverse("articles:person_list"))
     names = [person.name for person in response.context["page"]]
-    assert names == ["Dmitry Peskov", "Nobody Mentioned"]
+    assert names == ["Dmitry Peskov", "Antony Blinken"], "no story names 'Nobody Mentioned'"
+    assert "2 stories" in response.content.decode()
     found = client.get(reverse("articles:person_list"), {"q": "pesk"}).context["page"]
     assert [person.name for person in found] == ["Dmitry Peskov"]
-    by_alias = PersonFactory(name="Antony Blinken", aliases=["Tony"])
     found = client.get(reverse("articles:person_list"), {"q": "tony"}).context["page"]
     assert [person.name for person in found] == [by_alias.name]
 
