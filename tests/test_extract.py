@@ -282,3 +282,20 @@ def test_capitalised_the_inside_a_title_is_kept():
         "The minister told The Washington Post on Sunday that the plan was final.",
     ])
     assert "The Washington Post" in organisations(result)
+
+
+def test_inanimate_subjects_and_object_complements_are_not_quotes():
+    result = extract([
+        "The deal says the border will reopen next week.",
+        "Lawyers for the ministry found it legally permissible.",
+    ])
+    assert not [q for q in result.quotes if "border will reopen" in q.text]
+    assert not [q for q in result.quotes if "legally permissible" in q.text]
+
+
+def test_envoy_to_an_organisation_does_not_speak_for_it():
+    result = extract([
+        "The peace talks will resume in Geneva on Monday, the Norwegian envoy to NATO said.",
+    ])
+    quote = quote_containing(result, "peace talks will resume")
+    assert quote.speaker != "NATO"

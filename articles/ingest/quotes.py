@@ -101,7 +101,9 @@ _INANIMATE = set(
     """study report analysis survey poll polls data figures document documents letter
     email emails records filing memo research paper article review audit investigation
     estimate estimates assessment statistics numbers book indictment complaint lawsuit
-    ruling law bill order decree rules guidelines forecast model""".split()
+    ruling law bill order decree rules guidelines forecast model deal agreement accord
+    treaty truce ceasefire cease-fire plan proposal measure legislation program programme
+    website site""".split()
 )
 
 
@@ -175,6 +177,8 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
                 continue
             if last.i - first.i < 2:
                 continue
+            if lemma(token) in _THAT_ONLY and comp.left_edge.lower_ != "that":
+                continue
             inverted = comp.i < token.i
             if inverted:
                 # "A, and B, she said": the clause is everything before the attribution.
@@ -212,6 +216,16 @@ def _subject(verb):
         else:
             break
     return None
+
+
+def _object_of_to(token) -> bool:
+    while token.dep_ in ("compound", "flat", "amod") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ == "to"
+
+
+# Verbs that report speech only with a that-clause: "found that ...", not "found it legal".
+_THAT_ONLY = {"find", "rule"}
 
 
 class _Resolver:
@@ -276,9 +290,11 @@ class _Resolver:
                 return hit, speaker_text, 0.8
         # One actor inside the subject phrase: "The CFFs disciplinary committee",
         # "a spokesman for Veltra".
+        # "the ambassador to NATO", "an envoy to the EU" speak to it, not for it.
         inside = {
             id(hit): hit for t in words
             if (hit := self.actor_at(paragraph, t.idx, t.idx + len(t.text))) is not None
+            and not _object_of_to(t)
         }
         if len(inside) == 1 and token.pos_ in ("NOUN", "PROPN"):
             return next(iter(inside.values())), speaker_text, 0.6
