@@ -299,3 +299,18 @@ def test_envoy_to_an_organisation_does_not_speak_for_it():
     ])
     quote = quote_containing(result, "peace talks will resume")
     assert quote.speaker != "NATO"
+
+
+def test_name_suffix_keeps_its_full_stop():
+    result = extract(["Rep. Carl Mayfield Jr., D-Ohio, said the bill was unfair to farmers."])
+    assert "Carl Mayfield Jr." in people(result)
+    assert quote_containing(result, "unfair to farmers").speaker == "Carl Mayfield Jr."
+
+
+def test_photo_credits_and_lone_bylines_name_no_actors():
+    result = extract([
+        "Enlarge this image toggle caption Ivo Stanek /AFP/Getty Images",
+        "Marta Koval",
+        "Foreign Minister Lena Dahl said that the talks would continue.",
+    ])
+    assert people(result) == {"Lena Dahl"}

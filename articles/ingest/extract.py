@@ -20,9 +20,14 @@ CREDIT_LINE = re.compile(
     r"|^\(?(reporting|writing|editing|additional reporting) by\b|^by [A-Z]"
     r"|\b(associated press|ap|reuters|afp) (writer|correspondent|reporter)s? [A-Z]"
     r"|^to contact the (reporter|editor)s?\b|^follow [A-Z].* on twitter"
-    r"|^[—–-]+ ?with assistance|^with assistance (by|from)|share this article",
+    r"|^[—–-]+ ?with assistance|^with assistance (by|from)|share this article"
+    # Photo captions and credits: "toggle caption Jane Roe /AFP/Getty Images".
+    r"|getty images|toggle caption|enlarge this image|\b(photo|photograph|image) credit"
+    r"|/(afp|ap|reuters|epa|sipa)\b",
     re.IGNORECASE,
 )
+# A paragraph that is only a name ("Jane Roe"): a byline left among the paragraphs.
+_BYLINE = re.compile(r"(?:By )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}")
 _PLACE_CONTEXT = re.compile(
     r"\b(?:in|to|from|near|across|into|outside|around|visited|capital,?) ([A-Z][a-z]+)\b(?! [A-Z])"
 )
@@ -41,6 +46,8 @@ _ORG_WORDS = {
 
 
 def is_credit_line(paragraph: str) -> bool:
+    if _BYLINE.fullmatch(paragraph.strip()):
+        return True
     return bool(CREDIT_LINE.search(paragraph)) and len(paragraph) < 400
 
 

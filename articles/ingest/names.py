@@ -48,10 +48,12 @@ class Actor:
 
 def clean_name(text: str) -> str:
     """Strip determiners, possessive endings and edge punctuation from a surface form."""
+    suffix = re.search(r" (Jr|Sr)\.[\s,;:)]*$", text)  # the full stop of "Jr." is part of it
     text = text.strip(_EDGE_PUNCT)
     text = re.sub(r"(?:'s|’s|'|’)$", "", text)
     text = re.sub(r"^(?:the|The|THE)\s+", "", text)
-    return " ".join(text.split()).strip(_EDGE_PUNCT)
+    text = " ".join(text.split()).strip(_EDGE_PUNCT)
+    return text + "." if suffix and not text.endswith(".") else text
 
 
 def strip_titles(name: str) -> str:
