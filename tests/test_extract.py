@@ -314,3 +314,19 @@ def test_photo_credits_and_lone_bylines_name_no_actors():
         "Foreign Minister Lena Dahl said that the talks would continue.",
     ])
     assert people(result) == {"Lena Dahl"}
+
+
+def test_adding_that_splits_two_quotes():
+    result = extract([
+        "Colonel Ada Brunn told reporters that the convoy could arrive at any time, adding that "
+        "the roads were clear.",
+    ])
+    first = quote_containing(result, "convoy could arrive")
+    assert "roads were clear" not in first.text
+    second = quote_containing(result, "roads were clear")
+    assert second.speaker == "Ada Brunn"
+
+
+def test_less_common_speech_verbs_introduce_quotes():
+    result = extract(["Senator Ruth Alder commented that the budget had been rushed."])
+    assert quote_containing(result, "budget had been rushed").speaker == "Ruth Alder"

@@ -175,6 +175,7 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
                 first = doc[first.i + 1]
             if speaker is not None and first.i <= speaker.i <= last.i:
                 continue
+            last = _before_continuation(doc, comp, first, last)
             if last.i - first.i < 2:
                 continue
             if lemma(token) in _THAT_ONLY and comp.left_edge.lower_ != "that":
@@ -197,6 +198,22 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             found.append(_Candidate(s, e, token.lower_, speaker, kind,
                                     "inverted" if inverted else "speech-verb", token.idx))
     return found
+
+
+def _before_continuation(doc, comp, first, last):
+    """'that A, adding that B': A ends before the participle that opens the next quote."""
+    for t in doc[first.i + 1 : last.i + 1]:
+        if (
+            t.tag_ == "VBG" and t.dep_ in ("advcl", "conj", "xcomp") and t.head.i != t.i
+            and lemma(t) in REPORTING_VERBS and t.i - first.i > 2
+            and any(c.dep_ == "ccomp" for c in t.children)
+            and doc[t.i - 1].text in (",", ";", "—", "–", "-", "and")
+        ):
+            end = doc[t.i - 1]
+            while end.i > first.i and end.text in (",", ";", "—", "–", "-", "and"):
+                end = doc[end.i - 1]
+            return end
+    return last
 
 
 def _subject(verb):
