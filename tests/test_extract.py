@@ -330,3 +330,16 @@ def test_adding_that_splits_two_quotes():
 def test_less_common_speech_verbs_introduce_quotes():
     result = extract(["Senator Ruth Alder commented that the budget had been rushed."])
     assert quote_containing(result, "budget had been rushed").speaker == "Ruth Alder"
+
+
+def test_occupation_before_a_name_is_a_title_not_part_of_the_name():
+    result = extract(["Historian Mara Quill of Lund University said the vote was symbolic."])
+    assert "Mara Quill" in people(result)
+
+
+def test_an_official_of_an_organisation_is_not_the_organisation():
+    result = extract([
+        "A Harbor Authority official said that the cranes would be replaced next year.",
+    ])
+    quote = quote_containing(result, "cranes would be replaced")
+    assert quote.speaker is None

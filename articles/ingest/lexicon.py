@@ -145,6 +145,7 @@ TITLES = frozenset(
     pope cardinal bishop ayatollah sheikh spokesman spokeswoman spokesperson attorney
     commissioner chairman chairwoman chair director ceo former acting deputy assistant
     foreign defense defence interior state u.s. us gop democratic republican
+    historian professor prof economist analyst lawyer activist author scholar researcher
     """.split()
 )
 

@@ -235,6 +235,16 @@ def _subject(verb):
     return None
 
 
+_PERSON_NOUNS = (ROLE_NOUNS - {"spokesman", "spokeswoman", "spokesperson"}) | {
+    "democrat", "republican", "member", "official", "officer", "employee", "lawyer",
+    "analyst", "expert", "source", "insider", "staffer",
+}
+
+
+def _person_noun(token) -> bool:
+    return token.lower_ in _PERSON_NOUNS or lemma(token) in _PERSON_NOUNS
+
+
 def _object_of_to(token) -> bool:
     while token.dep_ in ("compound", "flat", "amod") and token.head.i != token.i:
         token = token.head
@@ -314,7 +324,11 @@ class _Resolver:
             and not _object_of_to(t)
         }
         if len(inside) == 1 and token.pos_ in ("NOUN", "PROPN"):
-            return next(iter(inside.values())), speaker_text, 0.6
+            hit = next(iter(inside.values()))
+            # "the Senate's top Democrat", "a ministry official": a person of the
+            # organisation, not its voice (a spokesman is its voice).
+            if not (hit.kind == ORGANISATION and _person_noun(token)):
+                return hit, speaker_text, 0.6
         if not inside:
             for t in words:
                 if t.pos_ == "NOUN" and (t is token or t.dep_ == "pobj"):
