@@ -7,6 +7,7 @@ the server. A process killed with SIGKILL cannot unregister, so dead pids are pr
 SIGTERM is turned into a normal exit so that it unregisters.
 """
 
+import atexit
 import json
 import os
 import signal
@@ -17,14 +18,18 @@ from pathlib import Path
 DATABASE_NAME = "archive"
 
 
-def _prune_dead_pids(handle_pids: Path) -> None:
+def _prune_dead_pids(handle_pids: Path, *, keep_own: bool = False) -> None:
     import psutil
 
     try:
         pids = json.loads(handle_pids.read_text())
-    except (FileNotFoundError, ValueError):
+    except FileNotFoundError:
         return
-    alive = [pid for pid in pids if psutil.pid_exists(pid) and pid != os.getpid()]
+    except ValueError:  # a process killed while writing it
+        pids = []
+    alive = [
+        pid for pid in pids if psutil.pid_exists(pid) and (keep_own or pid != os.getpid())
+    ]
     if alive != pids:
         handle_pids.write_text(json.dumps(alive))
 
@@ -66,6 +71,15 @@ def start(data_dir: Path, database: str = DATABASE_NAME) -> dict:
         _prune_dead_pids(data_dir / ".handle_pids.json")
     server = get_server(data_dir, cleanup_mode="stop")
     _exit_on_sigterm()
+
+    # Runs before the package's own exit handler (atexit is last in, first out): forget the
+    # processes that died without unregistering (the runserver reloader SIGKILLs its child
+    # when it is stopped), so that the last live process still stops the server.
+    def forget_the_dead():
+        with PostgresServer._lock:
+            _prune_dead_pids(data_dir / ".handle_pids.json", keep_own=True)
+
+    atexit.register(forget_the_dead)
     with PostgresServer._lock:
         _ensure_database(server, database)
     info = server.get_postmaster_info()

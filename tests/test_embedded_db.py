@@ -102,6 +102,16 @@ def test_a_killed_process_leaves_a_stale_pid_that_the_next_one_recovers_from(dat
     assert wait_until_stopped(server), "the dead pid must not keep the server running forever"
 
 
+def test_the_last_live_process_stops_the_server_though_another_was_killed(data_dir):
+    # As when runserver's reloader is stopped: it SIGKILLs its child, then exits itself.
+    parent, server = start_holder(data_dir)
+    child, _ = start_holder(data_dir)
+    child.kill()
+    child.wait()
+    release(parent)
+    assert wait_until_stopped(server)
+
+
 def test_sigterm_releases_the_server(data_dir):
     holder, server = start_holder(data_dir)
     holder.send_signal(signal.SIGTERM)
