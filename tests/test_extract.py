@@ -343,3 +343,93 @@ def test_an_official_of_an_organisation_is_not_the_organisation():
     ])
     quote = quote_containing(result, "cranes would be replaced")
     assert quote.speaker is None
+
+
+# Paragraph order: "he said" with no name in its own paragraph takes the paragraph before only
+# when the story shows it reads in order (full names first, surnames after).
+_ORDERED = [
+    "Harbour Minister Tobias Wrenfield said on Monday that the new pier would open in May.",
+    "Amara Quist, an opposition councillor, said the council had not been consulted.",
+    "Wrenfield said the budget had been approved in full.",
+    "The pier will cost far less than the old one, he said.",
+]
+_SHUFFLED = [
+    "Wrenfield said the budget had been approved in full.",
+    "The pier will cost far less than the old one, he said.",
+    "Harbour Minister Tobias Wrenfield said on Monday that the new pier would open in May.",
+    "Amara Quist, an opposition councillor, said the council had not been consulted.",
+]
+
+
+def test_pronoun_takes_the_paragraph_before_when_the_story_reads_in_order():
+    quote = quote_containing(extract(_ORDERED), "far less than the old one")
+    assert quote.speaker == "Tobias Wrenfield"
+
+
+def test_pronoun_stays_unresolved_when_a_surname_comes_before_the_full_name():
+    quote = quote_containing(extract(_SHUFFLED), "far less than the old one")
+    assert quote.speaker is None
+
+
+def test_paragraph_order_evidence():
+    from articles.ingest.names import PERSON, Actor, Mention
+    from articles.ingest.quotes import paragraphs_look_ordered
+
+    def person(*mentions):
+        return Actor(PERSON, {t: 1 for _, t in mentions}, [
+            Mention(p, 0, len(t), t, "PERSON") for p, t in mentions
+        ], canonical=max((t for _, t in mentions), key=len))
+
+    full_then_surname = person((0, "Tobias Wrenfield"), (2, "Wrenfield"))
+    surname_first = person((0, "Quist"), (3, "Amara Quist"))
+    full_only = person((1, "Amara Quist"))
+    assert paragraphs_look_ordered([full_then_surname, full_only]) is True
+    assert paragraphs_look_ordered([full_then_surname, surname_first]) is False
+    assert paragraphs_look_ordered([full_only]) is None  # no evidence: unknown
+    # A sign-off followed by story paragraphs: out of order.
+    story = ["A.", "Jo Roe contributed to this report.", "B."]
+    assert paragraphs_look_ordered([full_then_surname], paragraphs=story) is False
+
+
+# Curated names: one dict lookup per word run, whatever the number of names.
+_CURATED_STORY = [
+    "Prime Minister Theresa May said in May that the House would vote on the deal.",
+    "The vote may come later, a House spokesman said, and NATOs envoy agreed.",
+]
+
+
+def _curated(extra: int) -> KnownEntities:
+    people = {"theresa may": "Theresa May", "may": "Theresa May"}
+    organisations = {"house": "House of Commons", "nato": "NATO"}
+    for i in range(extra):
+        people[f"invented person{i} surname{i}"] = f"Invented Person{i} Surname{i}"
+        organisations[f"invented agency{i}"] = f"Invented Agency{i}"
+    return KnownEntities(people=people, organisations=organisations)
+
+
+def _summary(result):
+    return (
+        sorted((p.name, p.mentions) for p in result.people),
+        sorted((o.name, o.mentions) for o in result.organisations),
+        sorted((q.paragraph, q.start, q.end, q.speaker) for q in result.quotes),
+    )
+
+
+def test_twenty_thousand_curated_names_change_nothing():
+    assert _summary(extract(_CURATED_STORY, known=_curated(20_000))) == _summary(
+        extract(_CURATED_STORY, known=_curated(0))
+    )
+
+
+def test_a_lowercase_word_does_not_match_a_capitalised_alias():
+    from articles.ingest.extract import _known_index, _known_mentions
+
+    found = _known_mentions(_CURATED_STORY, _known_index(_curated(20_000)))
+    texts = [(m.paragraph, m.text, m.canonical) for m in found]
+    # "Theresa May" (longest wins), "May" the month; never "may" the verb.
+    assert texts == [
+        (0, "Theresa May", "Theresa May"), (0, "May", "Theresa May"),
+        (0, "House", "House of Commons"),
+        (1, "House", "House of Commons"), (1, "NATOs", "NATO"),  # keeps its "s", as before
+    ]
+    assert _CURATED_STORY[1][found[-1].start : found[-1].end] == "NATOs"

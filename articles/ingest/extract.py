@@ -5,6 +5,7 @@ offsets out. Names editors curated (`KnownEntities`) are matched before the mode
 """
 
 import re
+from dataclasses import dataclass
 
 from .lexicon import TITLES
 from .names import ORGANISATION, PERSON, Actor, Mention, build_actors, clean_name
@@ -51,25 +52,117 @@ def is_credit_line(paragraph: str) -> bool:
     return bool(CREDIT_LINE.search(paragraph)) and len(paragraph) < 400
 
 
-def _known_mentions(paragraphs: list[str], known: KnownEntities) -> list[Mention]:
-    """Curated names and aliases, longest first, so 'Antony Blinken' beats 'Blinken'."""
-    forms = [(k, v, "KNOWN_PERSON") for k, v in known.people.items()]
-    forms += [(k, v, "KNOWN_ORG") for k, v in known.organisations.items()]
-    forms.sort(key=lambda f: -len(f[0]))
-    found: list[Mention] = []
-    for index, paragraph in enumerate(paragraphs):
-        taken: list[tuple[int, int]] = []
-        for surface, canonical, label in forms:
-            if not surface or surface.lower() in known.blocked:
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class _KnownIndex:
+    """Curated names by lower-cased surface, built once per `KnownEntities`."""
+
+    known: KnownEntities  # lower-cased copy used by the rest of extraction
+    surfaces: dict[str, tuple[str, str]]  # surface -> (canonical, "KNOWN_PERSON"/"KNOWN_ORG")
+    # Descriptive aliases that may appear in lower case ("the grid operator"); see `_phrase`.
+    phrases: set[str]
+    max_words: int  # the most words (runs of letters/digits) in any surface
+
+
+# id(caller's KnownEntities) -> (that object, its sizes, the index). Holding the object keeps
+# its id from being reused; the sizes catch a caller adding names between stories.
+_INDEX_CACHE: dict[int, tuple[KnownEntities, tuple[int, int, int], _KnownIndex]] = {}
+_INDEX_CACHE_SIZE = 4
+_NO_KNOWN = KnownEntities()
+
+
+def _known_index(known: KnownEntities) -> _KnownIndex:
+    sizes = (len(known.people), len(known.organisations), len(known.blocked))
+    cached = _INDEX_CACHE.get(id(known))
+    if cached is not None and cached[0] is known and cached[1] == sizes:
+        return cached[2]
+    lowered = KnownEntities(
+        people={k.lower(): v for k, v in known.people.items()},
+        organisations={k.lower(): v for k, v in known.organisations.items()},
+        blocked={b.lower() for b in known.blocked},
+    )
+    surfaces: dict[str, tuple[str, str]] = {}
+    phrases: set[str] = set()
+    max_words = 0
+    # People first: a surface curated as both keeps its person reading, as before.
+    for mapping, label in ((lowered.people, "KNOWN_PERSON"), (lowered.organisations, "KNOWN_ORG")):
+        for surface, canonical in mapping.items():
+            surface = surface.strip()
+            if not surface or surface in lowered.blocked or not _WORD.search(surface):
                 continue
-            pattern = r"(?<![\w])" + re.escape(surface) + r"(?:s|'s|’s)?(?![\w])"
-            for match in re.finditer(pattern, paragraph, re.IGNORECASE):
-                if any(match.start() < e and s < match.end() for s, e in taken):
-                    continue
-                taken.append((match.start(), match.end()))
-                text = clean_name(paragraph[match.start() : match.end()])
-                found.append(Mention(index, match.start(), match.end(), text, label, canonical))
+            if surface not in surfaces:
+                surfaces[surface] = (canonical, label)
+                if _phrase(surface, canonical):
+                    phrases.add(surface)
+            max_words = max(max_words, len(_WORD.findall(surface)))
+    index = _KnownIndex(lowered, surfaces, phrases, max_words)
+    while len(_INDEX_CACHE) >= _INDEX_CACHE_SIZE:
+        _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
+    _INDEX_CACHE[id(known)] = (known, sizes, index)
+    return index
+
+
+def _phrase(surface: str, canonical: str) -> bool:
+    """Keys arrive lower-cased, so a name's capital is lost: only a descriptive alias of several
+    words that shares no word with the name ("the grid operator" for Ukrenergo) may match text
+    in lower case. A name form ("may" of Theresa May, "house" of the House) needs its capital,
+    so ordinary words never match it."""
+    words = _WORD.findall(surface)
+    return len(words) >= 2 and not set(words) & {w.lower() for w in _WORD.findall(canonical)}
+
+
+def _known_mentions(paragraphs: list[str], index: _KnownIndex) -> list[Mention]:
+    """Curated names and aliases, longest first, so 'Antony Blinken' beats 'Blinken'.
+
+    Each paragraph's word runs are looked up as n-grams (up to the longest curated surface) in
+    one dict, so the cost does not grow with the number of curated names. The text must start
+    with a capital or a digit ("may" is not "May"); the rest matches case-insensitively, and a
+    stripped or kept possessive ("NATOs", "Blinken's") still matches."""
+    surfaces, phrases, max_words = index.surfaces, index.phrases, index.max_words
+    found: list[Mention] = []
+    if not surfaces:
+        return found
+    for number, paragraph in enumerate(paragraphs):
+        words = [(m.start(), m.end()) for m in _WORD.finditer(paragraph)]
+        hits: list[tuple[int, int, int, str, str]] = []  # (-length, start, end, canonical, label)
+        for i, (start, _) in enumerate(words):
+            capital = paragraph[start].isupper() or paragraph[start].isdigit() or (
+                # "the Daily Ledger": a lower-case article before a capitalised name
+                paragraph[start:start + 4] == "the " and paragraph[start + 4 : start + 5].isupper()
+            )
+            for j in range(min(len(words), i + max_words) - 1, i - 1, -1):
+                hit = _lookup(paragraph, start, words[j][1], surfaces)
+                if hit is not None and (capital or hit[1] in phrases):
+                    end, surface = hit
+                    hits.append((-len(surface), start, end, *surfaces[surface]))
+        hits.sort()
+        taken: list[tuple[int, int]] = []
+        for _, start, end, canonical, label in hits:
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            text = clean_name(paragraph[start:end])
+            found.append(Mention(number, start, end, text, label, canonical))
+    found.sort(key=lambda m: (m.paragraph, m.start))
     return found
+
+
+def _lookup(paragraph: str, start: int, end: int, surfaces) -> tuple[int, str] | None:
+    """The curated surface the text paragraph[start:end] spells, allowing a full stop that
+    ends the surface ("U.S.") and a possessive after it: (end of the mention, surface)."""
+    text = paragraph[start:end].lower()
+    if paragraph[end : end + 1] == "." and text + "." in surfaces:
+        return end + 1, text + "."
+    if text in surfaces:
+        after = paragraph[end : end + 3]
+        if after[:2] in ("'s", "’s") and not (after[2:3].isalnum() or after[2:3] == "_"):
+            end += 2  # "Blinken's": the possessive belongs to the mention, as before
+        return end, text
+    if text.endswith("s") and text[:-1] in surfaces:  # "NATOs": an apostrophe stripped
+        return end, text[:-1]
+    return None
 
 
 def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
@@ -236,18 +329,14 @@ def _collect_titles(docs, actors: list[Actor]) -> None:
 
 
 def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Extraction:
-    known = known or KnownEntities()
-    known = KnownEntities(
-        people={k.lower(): v for k, v in known.people.items()},
-        organisations={k.lower(): v for k, v in known.organisations.items()},
-        blocked={b.lower() for b in known.blocked},
-    )
+    index = _known_index(known or _NO_KNOWN)
+    known = index.known
     # Curly quotes become straight ones for the parser only; offsets are unchanged.
     texts = [p.replace("“", '"').replace("”", '"') for p in paragraphs]
     docs = parse(texts)
     skip = {i for i, p in enumerate(paragraphs) if is_credit_line(p)}
 
-    known_found = [m for m in _known_mentions(paragraphs, known) if m.paragraph not in skip]
+    known_found = [m for m in _known_mentions(paragraphs, index) if m.paragraph not in skip]
     known_spans = [(m.paragraph, m.start, m.end) for m in known_found]
     mentions = known_found + _model_mentions(docs, skip, known_spans)
     mentions.sort(key=lambda m: (m.paragraph, m.start))

@@ -255,11 +255,55 @@ def _object_of_to(token) -> bool:
 _THAT_ONLY = {"find", "rule"}
 
 
+_SIGN_OFF = re.compile(r"contributed( reporting)?( to)?( this)? (report|story|article)", re.I)
+
+
+def paragraphs_look_ordered(
+    actors: list[Actor], skip: set[int] = frozenset(), paragraphs: list[str] | None = None
+) -> bool | None:
+    """Whether this story's paragraphs read in order, judged from how people are named.
+
+    A story in order introduces a person by their fullest form ("Ilse Marrow") and then uses
+    the surname ("Marrow"). Shuffled paragraphs put a surname-only mention before the full
+    name. True when at least one person is named both ways and no person's surname-only
+    mention comes before their first full-name mention; False when one does; None when the
+    story offers no evidence (nobody named both ways). A sign-off ("X contributed to this
+    report") followed by story paragraphs is also out of order."""
+    if paragraphs:
+        sign_offs = [i for i, p in enumerate(paragraphs) if _SIGN_OFF.search(p)]
+        if sign_offs and any(i not in skip for i in range(sign_offs[0] + 1, len(paragraphs))):
+            return False
+    evidence = False
+    for actor in actors:
+        if actor.kind != PERSON:
+            continue
+        full_names = {f for f in (*actor.forms, actor.canonical) if len(f.split()) >= 2}
+        surnames = {f.split()[-1].lower() for f in full_names}
+        full_at = [
+            (m.paragraph, m.start) for m in actor.mentions
+            if m.paragraph not in skip and len(m.text.split()) >= 2
+        ]
+        surname_at = [
+            (m.paragraph, m.start) for m in actor.mentions
+            if m.paragraph not in skip and len(m.text.split()) == 1
+            and m.text.lower().rstrip("'’") in surnames
+        ]
+        if not full_at or not surname_at:
+            continue
+        evidence = True
+        if min(surname_at) < min(full_at):
+            return False
+    return True if evidence else None
+
+
 class _Resolver:
     """Maps a subject token to an actor: name, surname, role or pronoun."""
 
-    def __init__(self, paragraphs, docs, actors: list[Actor]):
+    def __init__(self, paragraphs, docs, actors: list[Actor], ordered: bool | None = None):
         self.paragraphs = paragraphs
+        # Paragraphs shown to read in order (see `paragraphs_look_ordered`): only then does
+        # the paragraph before say who "he" is.
+        self.ordered = ordered
         self.docs = docs
         self.actors = actors
         self.people = [a for a in actors if a.kind == PERSON]
@@ -368,6 +412,10 @@ class _Resolver:
 
         candidates = candidates_in(paragraph, position)
         confidence = 0.8
+        if not candidates and self.ordered and paragraph > 0:
+            # The paragraph before, in a story shown to be in order: "X said ...", "he said".
+            candidates = candidates_in(paragraph - 1, 10**9)
+            confidence = 0.5
         if not candidates:
             # Paragraphs may arrive shuffled, so the paragraph before proves nothing: a pronoun
             # with no antecedent in its own paragraph resolves only when the story has a
@@ -465,7 +513,8 @@ def _country_forms(words: set[str]) -> set[str]:
 def find_quotes(
     paragraphs: list[str], docs, actors: list[Actor], skip: set[int]
 ) -> list[FoundQuote]:
-    resolver = _Resolver(paragraphs, docs, actors)
+    ordered = paragraphs_look_ordered(actors, skip, paragraphs)
+    resolver = _Resolver(paragraphs, docs, actors, ordered)
     quotes: list[FoundQuote] = []
     found = {
         index: _verb_candidates(text, doc)
