@@ -1,13 +1,16 @@
 """The management commands: output, exit status, and what they store."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from articles import services
 from articles.models import Article, ImportBatch, Quote
@@ -125,13 +128,26 @@ def test_reextract_runs_over_every_story(folder):
     assert set(Quote.objects.values_list("status", flat=True)) == {"verified"}
 
 
+def _test_database_url():
+    """The test database as a URL, so that a command run in a subprocess uses it too."""
+    database = connection.settings_dict
+    host = quote(database["HOST"] or "localhost", safe="")
+    credentials = quote(database["USER"] or "", safe="")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    return f"postgresql://{credentials}@{host}{port}/{database['NAME']}"
+
+
 def test_the_exit_statuses_from_a_shell(tmp_path):
     """As `make run` and an operator see them: 0, 1 for a rejected file, 2 for extract."""
     broken = tmp_path / "broken.txt"
     broken.write_bytes(BROKEN)
+    environment = {**os.environ, "DATABASE_URL": _test_database_url()}
     extract = subprocess.run(
         [sys.executable, "manage.py", "extract", str(broken), "--json"],
         cwd=ROOT,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
@@ -142,6 +158,7 @@ def test_the_exit_statuses_from_a_shell(tmp_path):
     dry_run = subprocess.run(
         [sys.executable, "manage.py", "import_articles", "--dry-run", str(broken)],
         cwd=ROOT,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
