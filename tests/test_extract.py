@@ -433,3 +433,39 @@ def test_a_lowercase_word_does_not_match_a_capitalised_alias():
         (1, "House", "House of Commons"), (1, "NATOs", "NATO"),  # keeps its "s", as before
     ]
     assert _CURATED_STORY[1][found[-1].start : found[-1].end] == "NATOs"
+
+
+def test_events_programmes_and_buildings_are_not_organisations():
+    result = extract([
+        "Senator Ada Quill spoke to the Liberty Action Conference in Denver on Friday and said "
+        "the Orbis Insurance Group would not cut Medical Security benefits.",
+        "The Orbis Insurance Group has offices next to the Harbor Trade Center, and lobbyists "
+        "on the Hill watched closely.",
+    ])
+    orgs = organisations(result)
+    assert "Orbis Insurance Group" in orgs
+    assert not orgs & {"Liberty Action Conference", "Medical Security", "Harbor Trade Center",
+                       "Hill"}
+
+
+def test_programme_head_after_a_name_is_still_a_company():
+    result = extract(["Guards from Vallmark Security said the building was empty."])
+    assert "Vallmark Security" in organisations(result)
+
+
+def test_capitalised_plural_common_noun_is_not_an_organisation():
+    result = extract([
+        "Professor Lena Ostrow argued that the Framers never meant the clause to bind the "
+        "courts, and the Institute for Civic Study agreed.",
+    ])
+    assert "Framers" not in organisations(result)
+
+
+def test_show_titles_and_names_used_as_modifiers_are_not_organisations():
+    result = extract([
+        'Dan Pryor said on the Channel Nine program Dawn and Friends that he was running.',
+        "He entered the Vermont Senate primary race last spring, and Republican House "
+        "candidates cheered.",
+    ])
+    orgs = organisations(result)
+    assert not orgs & {"Dawn", "Friends", "Vermont Senate", "Republican House"}

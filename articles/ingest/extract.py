@@ -177,7 +177,7 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
             if any(p == index and start < e and s < end for p, s, e in known_spans):
                 continue
             label = ent.label_
-            if label == "ORG" and _title_fragment(doc, ent):
+            if label == "ORG" and (_title_fragment(doc, ent) or _not_org_context(doc, ent)):
                 continue
             text = clean_name(ent.text)
             if label == "ORG":
@@ -214,6 +214,47 @@ _ORG_HEADS = _ORG_WORDS | {
     "institute", "bureau", "service", "administration", "alliance", "organization",
 }
 _REGION_NAMES = {"europe", "asia", "africa", "america", "americas", "the americas", "eurasia"}
+
+
+# "the Fox News program Fox and Friends": the title of a show, not an organisation.
+_WORK_NOUNS = {
+    "program", "programme", "show", "series", "film", "movie", "book", "documentary",
+    "podcast", "column", "blog", "newsletter", "segment", "broadcast",
+}
+# "the Pennsylvania Senate primary", "the House Judiciary subcommittee": a name used as a
+# modifier of an event, or cut before its own head noun.
+_MODIFIED_EVENTS = {"primary", "primaries", "race", "races", "seat", "campaign", "subcommittee"}
+_SITE_BEFORE = {"near", "beside", "outside", "inside", "site", "to", "toward", "towards"}
+
+
+def _not_org_context(doc, ent) -> bool:
+    before = doc[ent.start - 1] if ent.start else None
+    if before is not None and before.lower_ == "and" and ent.start >= 2:
+        # the second half of a show title: "Fox and Friends"
+        previous = doc[ent.start - 2]
+        if previous.ent_type_ == "ORG" and previous.ent_iob_ in ("B", "I"):
+            first = previous.i
+            while first > 0 and doc[first].ent_iob_ == "I":
+                first -= 1
+            before_title = doc[first - 1] if first else None
+            if before_title is not None and before_title.lower_ in _WORK_NOUNS:
+                return True
+    if before is not None and before.lower_ in _WORK_NOUNS and before.is_lower:
+        return True
+    following = doc[ent.end] if ent.end < len(doc) else None
+    if following is not None and following.is_lower and following.lower_ in _MODIFIED_EVENTS:
+        return True
+    # "next to the Trade Center": a building named as a place
+    last = ent[-1].lower_
+    if last in ("center", "centre") and ent.start >= 1:
+        at = -1
+        if ent[0].lower_ == "the":
+            at = ent.start - 1
+        elif doc[ent.start - 1].lower_ == "the":
+            at = ent.start - 2
+        if at >= 0 and doc[at].lower_ in _SITE_BEFORE:
+            return True
+    return False
 
 
 def _title_fragment(doc, ent) -> bool:

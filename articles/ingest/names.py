@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import NATIONALITIES, NOT_NAMES, PLACES, TITLES
+from .pipeline import dictionary_words
 from .types import KnownEntities
 
 PERSON = "person"
@@ -285,7 +286,14 @@ _NOT_ORG_ENDINGS = {
     "act", "bill", "amendment", "law", "peninsula", "region", "river", "sea", "island",
     "mountains", "valley", "street", "avenue", "square", "airport", "day", "war", "crisis",
     "agreement", "accord", "accords", "deal", "plan", "program", "programme", "summit",
+    # Events and gatherings, parts of government, buildings and sites: not institutions.
+    "conference", "convention", "festival", "rally", "branch", "hill", "tower", "towers",
+    "building", "plaza", "bridge", "stadium", "arena", "park",
 }
+# Heads of a programme or policy ("Social Security"): not an organisation when every word
+# before them is an ordinary dictionary word; a name before them ("Vallkor Security") is a firm.
+_PARTY_WORDS = {"republican", "democratic", "democrat", "gop", "conservative", "liberal", "labour"}
+_PROGRAMME_HEADS = {"security", "insurance", "care", "benefits", "reform", "welfare"}
 
 
 def org_plausible(text: str, person_forms: set[str]) -> bool:
@@ -304,10 +312,24 @@ def org_plausible(text: str, person_forms: set[str]) -> bool:
     if len(parts) > 1 and all(p[:1].isupper() for p in parts):
         if any(is_place(p) or p.lower() in person_forms for p in parts):
             return False
+    nouns, adjectives = dictionary_words()
+    lowered = [t.lower() for t in tokens]
+    if len(tokens) > 1 and lowered[-1] in _PROGRAMME_HEADS and all(
+        w in nouns or w in adjectives for w in lowered[:-1]
+    ):
+        return False  # "Social Security": a programme
+    if (
+        len(tokens) == 1 and len(text) > 3 and text.endswith("s") and not text.isupper()
+        and not text.endswith(("ss", "us")) and lowered[0][:-1] in nouns
+        and lowered[0] not in _INSTITUTIONS
+    ):
+        return False  # "the Founders", "Friends": people described, not an institution
     while len(tokens) > 1 and tokens[0].lower() in PLACES:
         tokens = tokens[1:]
+    if len(tokens) == 2 and tokens[0].lower() in _PARTY_WORDS and tokens[1].lower() != "party":
+        tokens = tokens[1:]
     if len(tokens) == 1 and tokens[0].lower() in NOT_NAMES:
-        return False  # "U.S. Department": a name cut short
+        return False  # "U.S. Department", "Republican House": a name cut short
     return True
 
 

@@ -202,3 +202,12 @@ def parse(texts: list[str]) -> list:
     docs = list(load_nlp().pipe(texts, batch_size=max(1, len(texts))))
     set_pos(docs)
     return docs
+
+
+@functools.cache
+def dictionary_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(nouns, adjectives) of the English dictionary the rule lemmatizer ships with (its
+    WordNet index). Lets the rules tell an ordinary word ("founders", "social") from a name
+    ("Reuters", "Vallkor") without any extra data."""
+    table = load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    return frozenset(table["noun"]), frozenset(table["adj"])
