@@ -469,3 +469,23 @@ def test_show_titles_and_names_used_as_modifiers_are_not_organisations():
     ])
     orgs = organisations(result)
     assert not orgs & {"Dawn", "Friends", "Vermont Senate", "Republican House"}
+
+
+def test_headline_words_and_capitalised_common_nouns_are_not_organisations():
+    result = extract([
+        "Rhea Tull tells our Newscast unit that the Harbor Board will vote on Monday.",
+        "Quill Dazzles the Harbor Crowd",
+    ])
+    orgs = organisations(result)
+    assert "Harbor Board" in orgs
+    assert not orgs & {"Newscast", "Quill Dazzles the Harbor Crowd"}
+
+
+def test_stripped_possessive_of_a_surname_merges_into_the_full_name():
+    result = extract([
+        "Lena Vorst, the mayor, opened the session.",
+        "Vorsts critics said the budget was late.",
+        "The Vorsts administration denied it, and Vorst said so herself.",
+    ])
+    assert [(p.name, p.aliases) for p in result.people] == [("Lena Vorst", ["Vorst"])]
+    assert not organisations(result)

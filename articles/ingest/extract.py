@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .lexicon import TITLES
 from .names import ORGANISATION, PERSON, Actor, Mention, build_actors, clean_name
-from .pipeline import load_nlp, parse
+from .pipeline import dictionary_words, load_nlp, parse
 from .quotes import find_quotes
 from .types import Extraction, FoundEntity, KnownEntities
 
@@ -167,6 +167,7 @@ def _lookup(paragraph: str, start: int, end: int, surfaces) -> tuple[int, str] |
 
 def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
     found: list[Mention] = []
+    headlines = {i for i, doc in enumerate(docs) if _headline(doc.text)}
     for index, doc in enumerate(docs):
         if index in skip:
             continue
@@ -179,6 +180,10 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
             label = ent.label_
             if label == "ORG" and (_title_fragment(doc, ent) or _not_org_context(doc, ent)):
                 continue
+            if label == "ORG" and len(ent) >= 3 and index in headlines and not any(
+                ent.text in d.text for i, d in enumerate(docs) if i != index
+            ):
+                continue  # a headline's capitals make the model see names everywhere
             text = clean_name(ent.text)
             if label == "ORG":
                 text, end = _org_extent(doc, ent, text, end)
@@ -227,8 +232,27 @@ _MODIFIED_EVENTS = {"primary", "primaries", "race", "races", "seat", "campaign",
 _SITE_BEFORE = {"near", "beside", "outside", "inside", "site", "to", "toward", "towards"}
 
 
+_POSSESSIVE_PRONOUNS = {"our", "my", "your", "his", "her", "their", "its"}
+
+
+def _headline(paragraph: str) -> bool:
+    """A headline left among the paragraphs: short, no closing punctuation, nearly every longer
+    word capitalised ("Mayor Wins the Harbor Vote")."""
+    text = paragraph.strip()
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    if not 4 <= len(words) <= 16 or text[-1:] in ".!?\"”'’:":
+        return False
+    longer = [w for w in words if len(w) >= 4]
+    return bool(longer) and sum(w[0].isupper() for w in longer) >= 0.8 * len(longer)
+
+
 def _not_org_context(doc, ent) -> bool:
     before = doc[ent.start - 1] if ent.start else None
+    if (
+        len(ent) == 1 and before is not None and before.lower_ in _POSSESSIVE_PRONOUNS
+        and ent[0].lower_ in dictionary_words()[0]
+    ):
+        return True  # "our Newscast unit": a common noun capitalised, not an institution
     if before is not None and before.lower_ == "and" and ent.start >= 2:
         # the second half of a show title: "Fox and Friends"
         previous = doc[ent.start - 2]
