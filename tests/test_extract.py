@@ -489,3 +489,28 @@ def test_stripped_possessive_of_a_surname_merges_into_the_full_name():
     ])
     assert [(p.name, p.aliases) for p in result.people] == [("Lena Vorst", ["Vorst"])]
     assert not organisations(result)
+
+
+def test_the_house_and_the_navy_are_organisations_when_named_as_institutions():
+    result = extract([
+        "Senator Ada Quill said the Senate would act first, and members of the House agreed.",
+        "Quill was once offered the post of Secretary of the Navy, aides said.",
+    ])
+    orgs = organisations(result)
+    assert {"Senate", "House", "Navy"} <= orgs
+
+
+def test_the_house_as_a_modifier_is_not_an_organisation():
+    result = extract([
+        "Senator Ada Quill said the Senate would act first, but House Democrats objected.",
+    ])
+    assert "House" not in organisations(result)
+
+
+def test_bare_house_joins_the_chamber_spelled_out():
+    result = extract([
+        "Rep. Dana Kerr said the House of Representatives would vote on Friday.",
+        "The Senate waits, and the House is divided, Kerr said.",
+    ])
+    orgs = organisations(result)
+    assert "House of Representatives" in orgs and "House" not in orgs

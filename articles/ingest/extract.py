@@ -248,6 +248,8 @@ def _headline(paragraph: str) -> bool:
 
 def _not_org_context(doc, ent) -> bool:
     before = doc[ent.start - 1] if ent.start else None
+    if ent.text == "House" and (before is None or before.lower_ != "the"):
+        return True  # "House Democrats", "his House seat": the chamber as a modifier
     if (
         len(ent) == 1 and before is not None and before.lower_ in _POSSESSIVE_PRONOUNS
         and ent[0].lower_ in dictionary_words()[0]

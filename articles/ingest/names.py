@@ -257,19 +257,23 @@ def build_actors(
                 placed.add(id(m))
 
     # Organisations.
+    legislature = bool(words & {"senate", "congress", "representatives", "congressional"})
     org_mentions = [
         m for m in rest
-        if id(m) not in placed and m.label == "ORG" and _looks_like_name(m.text)
+        if id(m) not in placed and m.label == "ORG"
+        and (_looks_like_name(m.text) or _bare_institution(m.text, legislature))
         and not is_place(m.text) and not _is_place_phrase(m.text)
     ]
     person_forms = {f.lower() for a in people for f in a.forms}
     person_forms |= {f.split()[-1].lower() for a in people for f in a.forms}
     org_mentions = [
         m for m in org_mentions
-        if m.text.lower() not in person_forms and org_plausible(m.text, person_forms)
+        if m.text.lower() not in person_forms
+        and (org_plausible(m.text, person_forms) or _bare_institution(m.text, legislature))
     ]
     for m in org_mentions:
         _add_org(orgs, m, add)
+    _chamber_into_full_name(orgs)
     _merge_orgs(orgs, story_places)
 
     for actor in people + orgs:
@@ -452,6 +456,24 @@ def _is_place_phrase(text: str) -> bool:
     """'Ukraine-EU', 'Russia and Ukraine': places joined, not an organisation."""
     parts = re.split(r"\s+and\s+|-|/", text)
     return len(parts) > 1 and all(is_place(p.strip()) for p in parts if p.strip())
+
+
+def _bare_institution(text: str, legislature: bool) -> bool:
+    """'the Navy', 'the Army' capitalised are a country's service; 'the House' is the chamber
+    when the story also speaks of the Senate or Congress."""
+    return text in ("Navy", "Army") or (text == "House" and legislature)
+
+
+def _chamber_into_full_name(orgs: list[Actor]) -> None:
+    """'House' joins 'House of Representatives' when the story spells the chamber out."""
+    full = [a for a in orgs if any(f.lower() == "house of representatives" for f in a.forms)]
+    bare = [a for a in orgs if set(a.forms) == {"House"}]
+    if len(full) == 1 and bare:
+        for actor in bare:
+            full[0].mentions.extend(actor.mentions)
+            full[0].forms["House"] = full[0].forms.get("House", 0) + actor.forms["House"]
+            actor.mentions = []
+        orgs[:] = [a for a in orgs if a.mentions]
 
 
 def _add_org(orgs: list[Actor], m: Mention, add) -> None:
