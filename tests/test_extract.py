@@ -514,3 +514,11 @@ def test_bare_house_joins_the_chamber_spelled_out():
     ])
     orgs = organisations(result)
     assert "House of Representatives" in orgs and "House" not in orgs
+
+
+def test_stripped_possessive_before_a_noun_is_the_person_not_a_new_one():
+    result = extract([
+        "Critics attacked Donald Harlows plan on Monday, saying it cost too much.",
+        "Harlows aides said the plan would pass.",
+    ])
+    assert [p.name for p in result.people] == ["Donald Harlow"]

@@ -143,7 +143,8 @@ def build_actors(
     for m in mentions:
         m.text = resolve_possessive(
             m.text, all_forms,
-            m.before_noun and m.label == "ORG"
+            # "Obamas plan", "Donald Trumps aides": a person's or an organisation's possessive
+            m.before_noun and m.label in ("ORG", "PERSON")
             and m.text.lower() not in standalone and m.text.split()[-1].lower() not in standalone,
             m.label == "PERSON",
         )
