@@ -522,3 +522,12 @@ def test_stripped_possessive_before_a_noun_is_the_person_not_a_new_one():
         "Harlows aides said the plan would pass.",
     ])
     assert [p.name for p in result.people] == ["Donald Harlow"]
+
+
+def test_a_member_named_through_a_stripped_possessive_is_not_the_organisation_speaking():
+    result = extract([
+        "DENVER — Republican candidates on Monday stepped up efforts to inject the dispute over "
+        "the new stadium into the fall races while the Senates top Democrat said he opposed the "
+        "stadium being built there.",
+    ])
+    assert quote_containing(result, "he opposed the stadium").speaker is None

@@ -343,6 +343,14 @@ class _Resolver:
         speaker_text = speaker_text.strip(" ,")
         # The head itself names an actor.
         actor = self.actor_at(paragraph, token.idx, token.idx + len(token.text))
+        if (
+            actor is not None and actor.kind == ORGANISATION
+            and token.text.endswith(("s", "'s", "’s"))
+            and any(c.dep_ == "appos" and c.i > token.i and _person_noun(c) for c in token.children)
+        ):
+            # "the Senates top Democrat said", parsed with the possessive as the subject: a
+            # person of the organisation, not its voice.
+            return None, speaker_text, 0.3
         if actor is not None:
             return actor, speaker_text, 0.9
         lowered = token.lower_
