@@ -130,6 +130,7 @@ def _speaker_matches(predicted: str | None, gold_speaker, entities_by_name: dict
 def score(gold_dir: Path, verbose: bool = False) -> dict:
     tallies = {key: Tally() for key in ("people", "organisations", "quote_spans",
                                          "quote_spans_speakers")}
+    speaker_errors = {"null": 0, "wrong": 0}
     files = sorted(gold_dir.glob("*.json"))
     if not files:
         raise SystemExit(f"no gold files in {gold_dir}")
@@ -164,6 +165,13 @@ def score(gold_dir: Path, verbose: bool = False) -> dict:
             if hit is not None:
                 span_hits += 1
                 free_spans.remove(hit)
+                # Span right, speaker wrong: a null speaker is a miss, a wrong one misquotes.
+                if not _speaker_matches(q.speaker, hit[1], entities_by_name):
+                    kind = "null" if q.speaker is None else "wrong"
+                    speaker_errors[kind] += 1
+                    if verbose:
+                        print(f"  {path.name} speaker-{kind}: p{q.paragraph} {q.speaker!r} "
+                              f"(gold {hit[1]!r}) {q.text[:50]!r}")
             hit = next((g for g in free_both if _span_match(span, g[0])
                         and _speaker_matches(q.speaker, g[1], entities_by_name)), None)
             if hit is not None:
@@ -188,6 +196,7 @@ def score(gold_dir: Path, verbose: bool = False) -> dict:
         tallies["quote_spans"].add(span_hits, len(result.quotes), len(gold_quotes))
         tallies["quote_spans_speakers"].add(both_hits, len(result.quotes), len(gold_quotes))
     figures = {key: tally.figures() for key, tally in tallies.items()}
+    figures["speaker_errors"] = speaker_errors
     figures["stories"] = len(files)
     figures["gold"] = str(gold_dir)
     figures["span_rule"] = "same paragraph, overlap >= 50% of the longer span"
@@ -267,6 +276,8 @@ def main() -> None:
         f = figures[key]
         print(f"{key:24}{f['precision']:>10.3f}{f['recall']:>10.3f}{f['f1']:>8.3f}"
               f"   ({f['true_positives']} of {f['predicted']} predicted, {f['gold']} gold)")
+    errors = figures["speaker_errors"]
+    print(f"speakers on matched spans: {errors['wrong']} wrong, {errors['null']} null")
     # The project gold keeps the "quality" key; another gold folder gets its own.
     _write("quality" if args.gold.resolve() == GOLD.resolve() else f"quality {args.gold}", figures)
 

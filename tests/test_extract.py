@@ -531,3 +531,38 @@ def test_a_member_named_through_a_stripped_possessive_is_not_the_organisation_sp
         "stadium being built there.",
     ])
     assert quote_containing(result, "he opposed the stadium").speaker is None
+
+
+# Speaker resolution in shuffled stories (invented stories, one rule each).
+
+
+def test_he_said_before_anyone_is_named_marks_the_story_shuffled():
+    # Name forms alone look in order (full name, then surname), but paragraph 0 says
+    # "he said" before anyone is named: the paragraph before proves nothing.
+    result = extract([
+        "The harbour will be dredged this winter, he said.",
+        "Doran Vell, a ferry captain, complained about the noise.",
+        "The tides have never been this low, he said.",
+        "Harbour Minister Tobias Wrenfield opened the new pier on Monday.",
+        "Wrenfield said the budget had been approved in full.",
+    ])
+    quote = quote_containing(result, "tides have never been this low")
+    assert quote.speaker is None
+
+
+def test_nested_says_inside_an_agency_report_goes_to_the_inner_speaker():
+    result = extract([
+        "Opposition leader Marek Dobrin says the talks will resume next week, the Brelin "
+        "Press Agency reported.",
+    ])
+    quote = quote_containing(result, "talks will resume next week")
+    assert quote.speaker == "Marek Dobrin"
+
+
+def test_who_said_after_a_long_appositive_is_the_named_person():
+    result = extract([
+        "The plan is a mistake, said Tomas Ardent, a council candidate in the 9th District, "
+        "who said residents at a recent meeting were angry about the tolls.",
+    ])
+    quote = quote_containing(result, "angry about the tolls")
+    assert quote.speaker == "Tomas Ardent"

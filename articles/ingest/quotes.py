@@ -181,6 +181,14 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             if lemma(token) in _THAT_ONLY and comp.left_edge.lower_ != "that":
                 continue
             inverted = comp.i < token.i
+            speaker_here = speaker
+            inner = next((c for c in comp.children if c.dep_ == "nsubj"), None)
+            if (
+                inverted and lemma(token) == "report" and inner is not None
+                and lemma(comp) in REPORTING_VERBS
+            ):
+                # "X says ..., Reuters reported": X said the words; Reuters reports X.
+                speaker_here = inner
             if inverted:
                 # "A, and B, she said": the clause is everything before the attribution.
                 sent_first = token.sent[0]
@@ -195,7 +203,7 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             kind = "reported"
             if inverted and _FIRST_PERSON.search(text[s:e]):
                 kind = "direct"
-            found.append(_Candidate(s, e, token.lower_, speaker, kind,
+            found.append(_Candidate(s, e, token.lower_, speaker_here, kind,
                                     "inverted" if inverted else "speech-verb", token.idx))
     return found
 
@@ -220,7 +228,7 @@ def _subject(verb):
     for child in verb.children:
         if child.dep_ in ("nsubj",):
             if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-                return verb.head  # "Smith, who told reporters that ...": Smith
+                return _relative_antecedent(verb.head)  # "Smith, who told ...": Smith
             return child
     # "..., adding that", "saying it", "and added that": the governing verb's speaker.
     head = verb
@@ -233,6 +241,20 @@ def _subject(verb):
         else:
             break
     return None
+
+
+def _relative_antecedent(head):
+    """'James Roe, a candidate in the 16th District, who said': the parser may hang the
+    relative clause on the last noun ('District'); climb the appositive back to the name."""
+    token = head
+    for _ in range(4):
+        if token.ent_type_ == "PERSON":
+            return token
+        if token.dep_ in ("pobj", "prep", "appos") and token.head.i != token.i:
+            token = token.head
+        else:
+            break
+    return head
 
 
 _PERSON_NOUNS = (ROLE_NOUNS - {"spokesman", "spokeswoman", "spokesperson"}) | {
@@ -529,6 +551,8 @@ def find_quotes(
         for index, (text, doc) in enumerate(zip(paragraphs, docs, strict=True))
         if index not in skip
     }
+    if ordered and _pronoun_before_people(found, resolver):
+        resolver.ordered = False
     for index, candidates in found.items():  # who the story quotes by name, and how often
         for cand in candidates:
             token = cand.speaker_token
@@ -595,6 +619,26 @@ def find_quotes(
             ))
         quotes.extend(_dedupe(chosen))
     return quotes
+
+
+def _pronoun_before_people(found: dict[int, list[_Candidate]], resolver: _Resolver) -> bool:
+    """A 'he said' in a paragraph before the story has named anyone who could be 'he' cannot
+    be read in order: the paragraphs were shuffled, whatever the name forms suggest. Anyone
+    means a person, or any actor named as a subject (the model may take a person for an
+    organisation)."""
+    named = [
+        m.paragraph for a in resolver.actors for m in a.mentions
+        if a.kind == PERSON or resolver._is_subject(m.paragraph, m.start)
+    ]
+    if not named:
+        return False
+    first = min(named)
+    return any(
+        index < first
+        for index, candidates in found.items()
+        for c in candidates
+        if c.speaker_token is not None and c.speaker_token.lower_ in _PRONOUNS
+    )
 
 
 def _nearby_attribution(doc, start: int, end: int, chosen: list[FoundQuote]):
