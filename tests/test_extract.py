@@ -566,3 +566,21 @@ def test_who_said_after_a_long_appositive_is_the_named_person():
     ])
     quote = quote_containing(result, "angry about the tolls")
     assert quote.speaker == "Tomas Ardent"
+
+
+def test_role_with_to_in_the_title_resolves_to_the_person():
+    result = extract([
+        "U.S. Ambassador to NATO Owen Threll spoke at a forum in Denver on Thursday.",
+        "The alliance must stay ready for a long winter, the U.S. ambassador to NATO said.",
+    ])
+    quote = quote_containing(result, "stay ready for a long winter")
+    assert quote.speaker == "Owen Threll"
+
+
+def test_marked_quote_right_after_he_said_takes_that_speaker():
+    result = extract([
+        '"It is far too little," said shopkeeper Pavel Ostrin, standing by his stall. Asked '
+        'about the new tax, he said, "Who will pay the rent for us in the spring?"',
+    ])
+    quote = quote_containing(result, "Who will pay the rent")
+    assert quote.speaker == "Pavel Ostrin"

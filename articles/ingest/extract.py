@@ -373,7 +373,7 @@ def _collect_titles(docs, actors: list[Actor]) -> None:
             i = span.start - 1
             while i >= 0 and span.start - i <= 7:
                 token = doc[i]
-                if token.pos_ in ("PROPN", "NOUN", "ADJ") or token.lower_ in ("of", "for"):
+                if token.pos_ in ("PROPN", "NOUN", "ADJ") or token.lower_ in ("of", "for", "to"):
                     words.append(token.lower_)
                     i -= 1
                 else:

@@ -606,6 +606,18 @@ def find_quotes(
                 continue  # a scare quote or a title, not speech
             attribution = _nearby_attribution(doc, s, e, chosen)
             if attribution is None:
+                verb = _verb_just_before(text, doc, s)
+                subject = _subject(verb) if verb is not None else None
+                if subject is not None:
+                    actor, speaker_text, confidence = resolver.resolve(index, subject, (s, e))
+                    if actor is not None:
+                        chosen.append(FoundQuote(
+                            text=text[s:e], kind="direct", paragraph=index, start=s, end=e,
+                            speaker=actor.canonical, speaker_type=actor.kind,
+                            speaker_text=speaker_text, verb=verb.lower_,
+                            confidence=min(confidence, 0.7), method="marks-verb-before",
+                        ))
+                        continue
                 chosen.append(FoundQuote(
                     text=text[s:e], kind="direct", paragraph=index, start=s, end=e,
                     confidence=0.3, method="marks-lost-opening" if lost else "marks",
@@ -639,6 +651,21 @@ def _pronoun_before_people(found: dict[int, list[_Candidate]], resolver: _Resolv
         for c in candidates
         if c.speaker_token is not None and c.speaker_token.lower_ in _PRONOUNS
     )
+
+
+def _verb_just_before(text: str, doc, start: int):
+    """'Referring to the vote, he said, "..."': the speech verb right before the opening mark,
+    with nothing but a comma or colon between."""
+    for token in doc:
+        end = token.idx + len(token.text)
+        if end > start:
+            break
+        if (
+            token.pos_ == "VERB" and lemma(token) in REPORTING_VERBS
+            and re.fullmatch(r"[\s,:]*[\"“]?\s*", text[end:start])
+        ):
+            return token
+    return None
 
 
 def _nearby_attribution(doc, start: int, end: int, chosen: list[FoundQuote]):
