@@ -52,6 +52,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.postgres.search import (
@@ -75,6 +76,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left, Lower
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import (
@@ -378,15 +380,12 @@ class _Shield(Func):
         )
 
 
-def headlines_for(ids: list[int], query: SearchQuery) -> dict[int, tuple[str, str]]:
-    """{pk: (title, snippet)} with sentinel-marked highlights, for the shown page only."""
-    if not ids:
-        return {}
+def _headline_expressions(query: SearchQuery) -> dict:
+    """ts_headline of the title and of the body's opening, with sentinel-marked highlights."""
     options = {"config": SEARCH_CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
-    rows = Article.objects.filter(pk__in=ids).values_list(
-        "pk",
-        SearchHeadline(_Shield("title"), query, highlight_all=True, **options),
-        SearchHeadline(
+    return {
+        "headline_title": SearchHeadline(_Shield("title"), query, highlight_all=True, **options),
+        "headline_snippet": SearchHeadline(
             _Shield("body"),
             query,
             max_words=35,
@@ -395,6 +394,17 @@ def headlines_for(ids: list[int], query: SearchQuery) -> dict[int, tuple[str, st
             fragment_delimiter=" … ",
             **options,
         ),
+    }
+
+
+def headlines_for(ids: list[int], query: SearchQuery) -> dict[int, tuple[str, str]]:
+    """{pk: (title, snippet)} with sentinel-marked highlights, for the shown page only."""
+    if not ids:
+        return {}
+    rows = (
+        Article.objects.filter(pk__in=ids)
+        .annotate(**_headline_expressions(query))
+        .values_list("pk", "headline_title", "headline_snippet")
     )
     return {pk: (title, snippet) for pk, title, snippet in rows}
 
@@ -433,16 +443,23 @@ class EntityLink:
         return self.url
 
     @classmethod
-    def person(cls, name, slug):
-        return cls(name, slug, _url_prefix("articles:person") + f"{slug}/")
+    def person(cls, name, slug, prefix=None):
+        return cls(name, slug, (prefix or _url_prefix("articles:person")) + _slug_path(slug))
 
     @classmethod
-    def organisation(cls, name, slug):
-        return cls(name, slug, _url_prefix("articles:organisation") + f"{slug}/")
+    def organisation(cls, name, slug, prefix=None):
+        prefix = prefix or _url_prefix("articles:organisation")
+        return cls(name, slug, prefix + _slug_path(slug))
 
 
 def _url_prefix(name):
+    """The URL of `name` up to its slug: reversed once per page, not once per link."""
     return reverse(name, args=["-"])[:-2]
+
+
+def _slug_path(slug):
+    # What reverse() does to an argument (slugs are plain ASCII, so this is usually a no-op).
+    return quote(slug, safe=RFC3986_SUBDELIMS + "/~:@") + "/"
 
 
 @dataclass
@@ -450,6 +467,8 @@ class ResultRow:
     article: Article
     title_html: SafeString
     snippet_html: SafeString
+    # The story's page (article.get_absolute_url() without a reverse() per row).
+    url: str = ""
     people: list = field(default_factory=list)
     organisations: list = field(default_factory=list)
 
@@ -581,26 +600,35 @@ def _result_rows(page_ids: list[int], query: SearchQuery | None) -> list[ResultR
         .only("title", "slug", "published", "url", "source__name", "source__slug")
     )
     if query is not None:
-        highlighted = headlines_for(page_ids, query)
+        # The shown page's headlines in the same query as its stories (one round trip less).
+        articles = articles.annotate(**_headline_expressions(query))
     else:
         articles = articles.annotate(opening=Left("body", 320))
     by_pk = {article.pk: article for article in articles}
+    article_prefix = _url_prefix("articles:article")
+    person_prefix = _url_prefix("articles:person")
+    organisation_prefix = _url_prefix("articles:organisation")
     rows = {}
     for pk in page_ids:
         article = by_pk[pk]
         if query is not None:
-            title, snippet = highlighted[pk]
+            title, snippet = article.headline_title, article.headline_snippet
         else:
             title = article.title
             opening = article.opening.split("\n", 1)[0]
             snippet = opening if len(opening) < 300 else opening[:300].rsplit(" ", 1)[0] + " …"
-        rows[pk] = ResultRow(article, mark_highlights(title), mark_highlights(snippet))
+        rows[pk] = ResultRow(
+            article,
+            mark_highlights(title),
+            mark_highlights(snippet),
+            url=article_prefix + _slug_path(article.slug),
+        )
     for article_id, name, slug in (
         PersonMention.objects.filter(article_id__in=page_ids, person__not_an_entity=False)
         .order_by("-count", "person__name")
         .values_list("article_id", "person__name", "person__slug")
     ):
-        rows[article_id].people.append(EntityLink.person(name, slug))
+        rows[article_id].people.append(EntityLink.person(name, slug, person_prefix))
     for article_id, name, slug in (
         OrganisationMention.objects.filter(
             article_id__in=page_ids, organisation__not_an_entity=False
@@ -608,16 +636,25 @@ def _result_rows(page_ids: list[int], query: SearchQuery | None) -> list[ResultR
         .order_by("-count", "organisation__name")
         .values_list("article_id", "organisation__name", "organisation__slug")
     ):
-        rows[article_id].organisations.append(EntityLink.organisation(name, slug))
+        rows[article_id].organisations.append(
+            EntityLink.organisation(name, slug, organisation_prefix)
+        )
     return list(rows.values())
 
 
 def _entity_facets(mention_model, entity_field, entity_model, article_ids):
-    counts = mention_facets(mention_model, entity_field, article_ids, FACET_SIZE)
-    if not counts:
+    """[(entity, stories)] for the facet panel: counts, names and slugs in one query."""
+    if not article_ids:
         return []
-    entities = entity_model.objects.only("name", "slug").in_bulk([pk for pk, _ in counts])
-    return [(entities[pk], n) for pk, n in counts if pk in entities]
+    rows = (
+        mention_model.objects.filter(
+            _any_article(mention_model, article_ids), **{f"{entity_field}__not_an_entity": False}
+        )
+        .values_list(f"{entity_field}_id", f"{entity_field}__name", f"{entity_field}__slug")
+        .annotate(stories=Count("article_id"))
+        .order_by("-stories", f"{entity_field}_id")[:FACET_SIZE]
+    )
+    return [(entity_model(pk=pk, name=name, slug=slug), n) for pk, name, slug, n in rows]
 
 
 def timeline_buckets(months: Counter) -> tuple[list[TimelineBucket], str]:

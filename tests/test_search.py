@@ -358,3 +358,69 @@ def test_a_search_that_runs_out_of_time_says_so(client, archive, monkeypatch):
     # The connection is usable afterwards, with no time limit left behind.
     monkeypatch.undo()
     assert titles(get(client, q='"summit two"')) == ["Summit two"]
+
+
+def _reference_link(params, changes, drop_page=True):
+    """What the link tags must produce: a copy of the QueryDict, changed, urlencoded."""
+    copied = params.copy()
+    if drop_page:
+        copied.pop("page", None)
+    for key, values in changes:
+        if values is None:
+            copied.pop(key, None)
+        else:
+            copied.setlist(key, values)
+    encoded = copied.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def test_link_tags_encode_exactly_like_querydict():
+    from django.http import QueryDict
+
+    from articles.templatetags import archive as tags
+
+    params = QueryDict("page=3&q=caf%C3%A9+%26+co&person=a&person=b&sort=newest&source=x%2By")
+    # The prepared pieces are kept on the (immutable) request parameters: use them twice.
+    for _ in range(2):
+        assert tags.url_add(params, "person", "c") == _reference_link(
+            params, [("person", ["a", "b", "c"])]
+        )
+        assert tags.url_add(params, "person", "a") == _reference_link(params, [])
+        assert tags.url_add(params, "organisation", "o") == _reference_link(
+            params, [("organisation", ["o"])]
+        )
+        assert tags.url_remove(params, "person", "a") == _reference_link(
+            params, [("person", ["b"])]
+        )
+        assert tags.url_remove(params, "source") == _reference_link(params, [("source", None)])
+        assert tags.url_remove(params, "year", "2019") == _reference_link(params, [])
+        assert tags.url_set(params, "sort", "oldest") == _reference_link(
+            params, [("sort", ["oldest"])]
+        )
+        assert tags.url_set(params, "year", 2019, "from", "", "to", "") == _reference_link(
+            params, [("year", ["2019"]), ("from", None), ("to", None)]
+        )
+        assert tags.url_set(params, "person", "", "source", "", "q", "") == "?sort=newest"
+        assert tags.url_page(params, 1) == _reference_link(params, [])
+        assert tags.url_page(params, 4) == _reference_link(
+            params, [("page", ["4"])], drop_page=False
+        )
+    empty = QueryDict("")
+    assert tags.url_page(empty, 2) == "?page=2"
+    assert tags.url_remove(empty, "person", "a") == "?"
+    mutable = QueryDict("q=x", mutable=True)
+    assert tags.url_add(mutable, "person", "a") == "?q=x&person=a"
+    mutable["q"] = "y"
+    assert tags.url_add(mutable, "person", "a") == "?q=y&person=a"
+
+
+def test_result_links_match_reverse(client):
+    article = ArticleFactory(title="Bitcoin slumps", body="Bitcoin fell again today.")
+    row = search._result_rows([article.pk], search.build_query("bitcoin"))[0]
+    assert row.url == article.get_absolute_url()
+    assert search.EntityLink.person("X", "jane-doe").url == reverse(
+        "articles:person", args=["jane-doe"]
+    )
+    assert search.EntityLink.organisation("X", "acme").url == reverse(
+        "articles:organisation", args=["acme"]
+    )

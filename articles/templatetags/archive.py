@@ -1,6 +1,8 @@
 """Template helpers for the archive: search URLs that add or remove one filter, numbers, and
 the server-rendered timeline chart."""
 
+from urllib.parse import urlencode
+
 from django import template
 from django.http import QueryDict
 from django.utils.html import escape
@@ -15,64 +17,89 @@ AXIS_HEIGHT = 22
 LEFT_MARGIN = 36
 
 
-def _with(params: QueryDict, drop_page: bool = True) -> QueryDict:
-    # QueryDict.copy() deep-copies; a page builds dozens of these links.
-    copied = QueryDict(mutable=True)
-    for key, values in params.lists():
-        copied.setlist(key, list(values))
-    params = copied
-    if drop_page:
-        params.pop("page", None)
-    return params
+class _Links:
+    """One search's parameters, each encoded once, so that the dozens of links a page builds
+    (facets, chips, sorts, pages, timeline rows) only join prepared pieces. The output is
+    exactly QueryDict.urlencode() of the changed copy: keys keep their place, a key set anew
+    goes last."""
+
+    def __init__(self, params):
+        self.encoding = getattr(params, "encoding", None) or "utf-8"
+        self.keys = []
+        self.values = {}
+        self.encoded = {}
+        for key, values in params.lists():
+            self.keys.append(key)
+            self.values[key] = [str(value) for value in values]
+            self.encoded[key] = self._encode_values(key, self.values[key])
+
+    def _encode_values(self, key, values):
+        key_bytes = key.encode(self.encoding)
+        return [urlencode({key_bytes: value.encode(self.encoding)}) for value in values]
+
+    def build(self, changes, drop_page=True):
+        """`changes`: {key: [values] or None to drop}, applied in order."""
+        parts = []
+        for key in self.keys:
+            if drop_page and key == "page":
+                continue
+            if key in changes:
+                values = changes[key]
+                if values:
+                    parts.extend(self._encode_values(key, values))
+            else:
+                parts.extend(self.encoded[key])
+        for key, values in changes.items():
+            if key not in self.values and values:
+                parts.extend(self._encode_values(key, values))
+        return "?" + "&".join(parts)
 
 
-def _encode(params: QueryDict) -> str:
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+def _links(params) -> _Links:
+    # request.GET is immutable: its prepared links can be kept on it for the whole render.
+    if isinstance(params, QueryDict) and not params._mutable:
+        links = getattr(params, "_archive_links", None)
+        if links is None:
+            links = params._archive_links = _Links(params)
+        return links
+    return _Links(params)
 
 
 @register.simple_tag
 def url_add(params, name, value):
     """This search with one more value for a repeatable filter, back on page 1."""
-    params = _with(params)
-    values = params.getlist(name)
-    if str(value) not in values:
-        params.setlist(name, [*values, str(value)])
-    return _encode(params)
+    links = _links(params)
+    values = links.values.get(name, [])
+    if str(value) in values:
+        return links.build({})
+    return links.build({name: [*values, str(value)]})
 
 
 @register.simple_tag
 def url_remove(params, name, value=None):
     """This search without one value of a filter (or without the filter at all)."""
-    params = _with(params)
+    links = _links(params)
     if value is None:
-        params.pop(name, None)
-    else:
-        params.setlist(name, [v for v in params.getlist(name) if v != str(value)])
-    return _encode(params)
+        return links.build({name: None})
+    return links.build({name: [v for v in links.values.get(name, []) if v != str(value)]})
 
 
 @register.simple_tag
 def url_set(params, name, value, *more):
     """This search with `name` set to `value` (pairs may follow), back on page 1."""
-    params = _with(params)
     pairs = [name, value, *more]
+    changes = {}
     for key, val in zip(pairs[::2], pairs[1::2], strict=True):
-        if val in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = str(val)
-    return _encode(params)
+        changes.pop(key, None)
+        changes[key] = None if val in (None, "") else [str(val)]
+    return _links(params).build(changes)
 
 
 @register.simple_tag
 def url_page(params, number):
-    params = _with(params, drop_page=False)
-    if int(number) <= 1:
-        params.pop("page", None)
-    else:
-        params["page"] = str(number)
-    return _encode(params)
+    return _links(params).build(
+        {"page": None if int(number) <= 1 else [str(number)]}, drop_page=False
+    )
 
 
 @register.filter
