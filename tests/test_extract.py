@@ -584,3 +584,29 @@ def test_marked_quote_right_after_he_said_takes_that_speaker():
     ])
     quote = quote_containing(result, "Who will pay the rent")
     assert quote.speaker == "Pavel Ostrin"
+
+
+def test_pronoun_quote_echoing_a_named_paraphrase_takes_that_speaker():
+    # Shuffled: the "he told" paragraph has no name; its words repeat the lede that
+    # paraphrases the named adviser.
+    story = [
+        '"Waiting another month would sharply raise the cost of repairing the bridge," he told '
+        "reporters.",
+        "Ferro said the council should not wait.",
+        "Dana Kell, a councillor, voted against the plan.",
+        "City engineer Marco Ferro warned that delay would sharply raise the cost of repairing "
+        "the bridge.",
+    ]
+    quote = quote_containing(extract(story), "Waiting another month")
+    assert quote.speaker == "Marco Ferro"
+
+
+def test_pronoun_quote_with_no_echo_stays_unresolved():
+    story = [
+        '"The river is higher than anyone remembers," he told reporters.',
+        "Ferro said the council should not wait.",
+        "Dana Kell, a councillor, voted against the plan.",
+        "City engineer Marco Ferro warned that delay would raise the cost of the bridge.",
+    ]
+    quote = quote_containing(extract(story), "river is higher")
+    assert quote.speaker is None

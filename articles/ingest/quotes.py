@@ -630,7 +630,51 @@ def find_quotes(
                 verb=q.verb, confidence=min(q.confidence, 0.6), method="marks-nearby",
             ))
         quotes.extend(_dedupe(chosen))
+    _echoes(quotes, actors)
     return quotes
+
+
+_STOP = set(
+    """a an the and or but of to in on at for with by from as that this these those it its is
+    are was were be been being will would could should can may might has have had do does did
+    not no we our us they them their he she his her i my me you your there here than then so
+    if""".split()
+)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    """Runs of four words, plural and third-person s dropped, with three or more that are
+    not function words: the wording a paraphrase keeps from the quote it reports."""
+    words = [w.rstrip("s") if len(w) > 3 else w for w in re.findall(r"[a-z0-9]+", text.lower())]
+    return {
+        tuple(words[i : i + 4]) for i in range(len(words) - 3)
+        if sum(w not in _STOP for w in words[i : i + 4]) >= 3
+    }
+
+
+def _echoes(quotes: list[FoundQuote], actors: list[Actor]) -> None:
+    """'he told reporters' with no one to point at: when the quoted words repeat a run of
+    four words that another quote in the story gives to one named person (a lede
+    paraphrasing the quote), that person said them."""
+    by_name = {a.canonical: a for a in actors if a.kind == PERSON}
+    named = [
+        (q, _shingles(q.text)) for q in quotes
+        if q.speaker in by_name and q.speaker_text.lower() not in _PRONOUNS
+    ]
+    for q in quotes:
+        word = q.speaker_text.lower()
+        if q.speaker is not None or word not in _PRONOUNS:
+            continue
+        mine = _shingles(q.text)
+        sources = {
+            other.speaker for other, theirs in named
+            if other is not q and mine & theirs
+            and by_name[other.speaker].gender in (None, _PRONOUNS[word])
+        }
+        if len(sources) == 1:
+            name = sources.pop()
+            q.speaker, q.speaker_type = name, PERSON
+            q.confidence, q.method = 0.5, q.method + "+echo"
 
 
 def _pronoun_before_people(found: dict[int, list[_Candidate]], resolver: _Resolver) -> bool:
