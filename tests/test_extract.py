@@ -610,3 +610,21 @@ def test_pronoun_quote_with_no_echo_stays_unresolved():
     ]
     quote = quote_containing(extract(story), "river is higher")
     assert quote.speaker is None
+
+
+def test_speech_verb_after_before_takes_the_main_verbs_subject():
+    result = extract([
+        "Press Secretary Lena Hovard declined repeated requests for comment before relaying to "
+        "reporters that she and the palace lawyers had reviewed the contract.",
+    ])
+    quote = quote_containing(result, "palace lawyers had reviewed the contract")
+    assert quote.speaker == "Lena Hovard"
+
+
+def test_subject_hung_on_a_participle_is_still_the_speaker():
+    result = extract([
+        "Senator Adrian Kolb of Marren, the majority leader and a Democrat facing a difficult "
+        "re-election fight, said through a spokesman that the depot should be built elsewhere.",
+    ])
+    quote = quote_containing(result, "depot should be built elsewhere")
+    assert quote.speaker == "Adrian Kolb"

@@ -230,10 +230,20 @@ def _subject(verb):
             if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
                 return _relative_antecedent(verb.head)  # "Smith, who told ...": Smith
             return child
-    # "..., adding that", "saying it", "and added that": the governing verb's speaker.
+    # "X, ... facing a hard fight, said that": the parser may hang X on the participle.
+    for child in verb.lefts:
+        if child.dep_ == "advcl" and child.tag_ == "VBG":
+            hung = next((c for c in child.lefts if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
+            if hung is not None:
+                return hung
+    # "..., adding that", "saying it", "and added that", "before relaying that": the
+    # governing verb's speaker.
     head = verb
     for _ in range(3):
-        if head.dep_ in ("advcl", "xcomp", "conj", "pcomp") and head.head.i != head.i:
+        if (
+            head.dep_ in ("advcl", "xcomp", "conj", "pcomp")
+            or head.dep_ == "prep" and head.pos_ == "ADP" and verb.dep_ == "pcomp"
+        ) and head.head.i != head.i:
             head = head.head
             for child in head.children:
                 if child.dep_ == "nsubj":
