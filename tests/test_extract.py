@@ -628,3 +628,12 @@ def test_subject_hung_on_a_participle_is_still_the_speaker():
     ])
     quote = quote_containing(result, "depot should be built elsewhere")
     assert quote.speaker == "Adrian Kolb"
+
+
+def test_descriptor_before_an_organisation_name_keeps_the_name_as_speaker():
+    result = extract([
+        "Ratings agency Brightline Credit cut Marrens debt rating on Friday, saying the country "
+        "will likely default if the budget talks fail.",
+    ])
+    quote = quote_containing(result, "will likely default")
+    assert quote.speaker == "Brightline Credit"

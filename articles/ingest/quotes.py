@@ -224,7 +224,16 @@ def _before_continuation(doc, comp, first, last):
     return last
 
 
+def _named_subject(verb):
+    """'Ratings agency Standard & Poors downgraded': two subjects by a parse error; the name."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    named = [c for c in subjects if c.pos_ == "PROPN"]
+    return named[0] if len(subjects) > 1 and len(named) == 1 else None
+
+
 def _subject(verb):
+    if (named := _named_subject(verb)) is not None:
+        return named
     for child in verb.children:
         if child.dep_ in ("nsubj",):
             if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
@@ -245,6 +254,8 @@ def _subject(verb):
             or head.dep_ == "prep" and head.pos_ == "ADP" and verb.dep_ == "pcomp"
         ) and head.head.i != head.i:
             head = head.head
+            if (named := _named_subject(head)) is not None:
+                return named
             for child in head.children:
                 if child.dep_ == "nsubj":
                     return child
