@@ -637,3 +637,12 @@ def test_descriptor_before_an_organisation_name_keeps_the_name_as_speaker():
     ])
     quote = quote_containing(result, "will likely default")
     assert quote.speaker == "Brightline Credit"
+
+
+def test_the_statement_said_repeats_the_source_named_just_before():
+    result = extract([
+        "A statement on the website of the Marren Transport Ministry said 40 trains had been "
+        "cancelled on Monday. The statement said 12 stations had been closed for repairs.",
+    ])
+    quote = quote_containing(result, "12 stations had been closed")
+    assert quote.speaker == "Marren Transport Ministry"

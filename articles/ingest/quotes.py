@@ -360,6 +360,8 @@ class _Resolver:
                 self.forms.setdefault(form.lower(), actor)
         # Speakers already resolved in a paragraph, for "he said" after "X said".
         self.recent: dict[int, list[tuple[int, Actor]]] = {}
+        # The subject head words of those attributions ("statement", "spokesman").
+        self.recent_heads: dict[int, list[tuple[int, str, Actor]]] = {}
         # How many attributions name each actor outright (id(actor) -> count).
         self.named_quotes: dict[int, int] = {}
 
@@ -430,6 +432,14 @@ class _Resolver:
                     org = self._org_by_head(t)
                     if org is not None:
                         return org, speaker_text, 0.6
+            # "A statement from the ministry said ... The statement said": the same source.
+            if token.pos_ == "NOUN" and any(c.lower_ == "the" for c in token.children):
+                earlier = {
+                    id(actor): actor for at, head, actor in self.recent_heads.get(paragraph, [])
+                    if head == token.lower_ and at < token.idx
+                }
+                if len(earlier) == 1:
+                    return next(iter(earlier.values())), speaker_text, 0.6
         return None, speaker_text, 0.3
 
     def _pronoun(
@@ -617,6 +627,9 @@ def find_quotes(
                 )
             if actor is not None:
                 resolver.recent.setdefault(index, []).append((cand.start, actor))
+                resolver.recent_heads.setdefault(index, []).append(
+                    (cand.speaker_token.idx, cand.speaker_token.lower_, actor)
+                )
             chosen.append(_quote(text, index, start, end, kind, cand, actor, speaker_text,
                                  confidence))
         # Marked quotes no speech verb governs: attribute to a verb in a neighbouring sentence.
