@@ -646,3 +646,12 @@ def test_the_statement_said_repeats_the_source_named_just_before():
     ])
     quote = quote_containing(result, "12 stations had been closed")
     assert quote.speaker == "Marren Transport Ministry"
+
+
+def test_participle_after_a_who_clause_is_ambiguous_and_stays_unresolved():
+    result = extract([
+        "Deputy Mayor Ilka Varn visited the depot on Tuesday to meet drivers who are opposing "
+        "the new rota, saying it leaves too little time for rest.",
+    ])
+    quote = quote_containing(result, "leaves too little time for rest")
+    assert quote.speaker is None

@@ -253,6 +253,12 @@ def _subject(verb):
             head.dep_ in ("advcl", "xcomp", "conj", "pcomp")
             or head.dep_ == "prep" and head.pos_ == "ADP" and verb.dep_ == "pcomp"
         ) and head.head.i != head.i:
+            if head.tag_ == "VBG" and head.dep_ == "advcl" and any(
+                t.dep_ == "relcl" and any(c.lower_ == "who" for c in t.children)
+                for t in head.doc[head.head.i + 1 : head.i]
+            ):
+                # "X met members who oppose the deal, saying it ...": who is saying it?
+                return None
             head = head.head
             if (named := _named_subject(head)) is not None:
                 return named
