@@ -41,9 +41,13 @@ match of a common word takes seconds):
    story: a match further down still ranks the story, but its snippet is the opening.
 
 Measured with bench/search.py on 100,000 stories, through the test client with rendering, on
-a 2-core machine shared with other work (load average about 2.5): p50 115 ms and p95 166 ms
-over the fixed mix; a common word 136/170 ms, a phrase 146/177 ms. The naive plan took over a
-second for a common word, and nine seconds for a phrase of common words in an unusual order.
+a 2-core machine shared with other work (load average about 2.2), run alternately with the
+previous version: p50 91-97 ms and p95 134-153 ms over the fixed mix (previously 118-126 and
+173-177); a common word 114-122/125-144 ms, a phrase 133-142/178-181 ms. Most of what is left
+is PostgreSQL (candidates, the sample count, ts_headline, facets); per-link URL work is done
+once per request (see the link tags in articles/templatetags/archive.py). The naive plan took
+over a second for a common word, and nine seconds for a phrase of common words in an unusual
+order.
 """
 
 import json
