@@ -701,18 +701,19 @@ def _entity_merge(source, target, mention_model, field_name: str):
         mention.article_id: mention
         for mention in mention_model.objects.filter(**{field_name: target})
     }
-    article_ids = set(target_mentions)
-    for mention in mention_model.objects.filter(**{field_name: source}):
-        article_ids.add(mention.article_id)
-        existing = target_mentions.get(mention.article_id)
-        if existing is None:
-            setattr(mention, field_name, target)
-            mention.save(update_fields=[field_name])
-        else:  # both named in one story: one mention with both counts
-            existing.count += mention.count
-            existing.first_offset = min(existing.first_offset, mention.first_offset)
-            existing.save(update_fields=["count", "first_offset"])
-            mention.delete()
+    source_mentions = list(mention_model.objects.filter(**{field_name: source}))
+    article_ids = set(target_mentions) | {mention.article_id for mention in source_mentions}
+    # Both named in one story: one mention with both counts. The rest move in one update.
+    shared = [mention for mention in source_mentions if mention.article_id in target_mentions]
+    for mention in shared:
+        existing = target_mentions[mention.article_id]
+        existing.count += mention.count
+        existing.first_offset = min(existing.first_offset, mention.first_offset)
+    mention_model.objects.bulk_update(
+        [target_mentions[mention.article_id] for mention in shared], ["count", "first_offset"]
+    )
+    mention_model.objects.filter(pk__in=[mention.pk for mention in shared]).delete()
+    mention_model.objects.filter(**{field_name: source}).update(**{field_name: target})
     Quote.objects.filter(**{field_name: source}).update(**{field_name: target})
 
     target.aliases = [*target.aliases, *_aliases_missing(target, [source.name, *source.aliases])]
@@ -731,8 +732,7 @@ def _entity_merge(source, target, mention_model, field_name: str):
 @transaction.atomic
 def entity_mark_not_an_entity(entity) -> None:
     """A false person or organisation: its mentions and quote links go, and it never returns."""
-    field_name = "person" if isinstance(entity, Person) else "organisation"
-    mention_model = PersonMention if isinstance(entity, Person) else OrganisationMention
+    mention_model, field_name = _mention_link(entity)
     mentions = mention_model.objects.filter(**{field_name: entity})
     article_ids = set(mentions.values_list("article_id", flat=True))
     mentions.delete()
@@ -747,20 +747,42 @@ def entity_mark_not_an_entity(entity) -> None:
 def entity_update(entity) -> None:
     """Save an editor's change to a name or aliases, and the search text of its stories."""
     entity.save()
-    field_name = "person" if isinstance(entity, Person) else "organisation"
-    mention_model = PersonMention if isinstance(entity, Person) else OrganisationMention
+    mention_model, field_name = _mention_link(entity)
     _entity_names_refresh(
         mention_model.objects.filter(**{field_name: entity}).values_list("article_id", flat=True)
     )
 
 
+def _mention_link(entity) -> tuple[type, str]:
+    """The mention table of a person or an organisation, and its field naming the entity."""
+    if isinstance(entity, Person):
+        return PersonMention, "person"
+    return OrganisationMention, "organisation"
+
+
 def _entity_names_refresh(article_ids: Iterable[int]) -> None:
-    for article in Article.objects.filter(pk__in=list(article_ids)).only("pk"):
-        entities = [
-            *Person.objects.filter(mentions__article=article, not_an_entity=False),
-            *Organisation.objects.filter(mentions__article=article, not_an_entity=False),
-        ]
-        Article.objects.filter(pk=article.pk).update(entity_names=_entity_names(entities))
+    """Rewrite the entity names of these stories in a few queries, however many there are
+    (a merge of someone named in thousands of stories must not cost a query per story)."""
+    article_ids = list(article_ids)
+    entities: dict[int, list] = {pk: [] for pk in article_ids}
+    for mention_model, field_name in (
+        (PersonMention, "person"),
+        (OrganisationMention, "organisation"),
+    ):
+        mentions = (
+            mention_model.objects.filter(
+                article_id__in=article_ids, **{f"{field_name}__not_an_entity": False}
+            )
+            .select_related(field_name)
+            .order_by(f"{field_name}__name")
+        )
+        for mention in mentions:
+            entities[mention.article_id].append(getattr(mention, field_name))
+    Article.objects.bulk_update(
+        [Article(pk=pk, entity_names=_entity_names(found)) for pk, found in entities.items()],
+        ["entity_names"],
+        batch_size=500,
+    )
 
 
 def quote_verify(quote: Quote) -> None:

@@ -483,3 +483,20 @@ def test_story_counts_follow_imports_updates_merges_and_corrections():
 
     services.entity_mark_not_an_entity(Person.objects.get())
     assert counts() == {"Edith Marlowe": 0}
+
+
+def test_a_merge_costs_the_same_few_queries_however_many_stories_name_them(
+    django_assert_max_num_queries,
+):
+    for number in range(12):
+        ingest(url=f"https://harbourpost.example/story-{number}/", extraction=found())
+        other = found(people=[FoundEntity("Edie Marlowe")], quotes=[])
+        ingest(url=f"https://harbourpost.example/other-{number}/", extraction=other)
+    source = Person.objects.get(name="Edie Marlowe")
+    target = Person.objects.get(name="Edith Marlowe")
+    with django_assert_max_num_queries(20):
+        services.person_merge(source, target)
+    assert Person.objects.get().article_count == 24
+    assert all(
+        "Edie Marlowe" in names for names in Article.objects.values_list("entity_names", flat=True)
+    )
