@@ -359,7 +359,7 @@ def _document_pass(paragraphs, actors: list[Actor], skip: set[int]) -> None:
 def _collect_titles(docs, actors: list[Actor]) -> None:
     """The role words a story puts next to a name: 'Kremlin spokesman Dmitry Peskov',
     'Peskov, the Kremlin spokesman'. Used to resolve role speakers and pronoun gender."""
-    from .lexicon import FEMALE_CUES, MALE_CUES
+    from .lexicon import FEMALE_CUES, FEMALE_NAMES, MALE_CUES, MALE_NAMES
 
     for actor in actors:
         if actor.kind != PERSON:
@@ -392,6 +392,12 @@ def _collect_titles(docs, actors: list[Actor]) -> None:
             if cues & FEMALE_CUES or first in FEMALE_CUES:
                 actor.gender = "female"
             elif cues & MALE_CUES or first in MALE_CUES:
+                actor.gender = "male"
+        if actor.gender is None and len(actor.canonical.split()) >= 2:
+            first_name = actor.canonical.split()[0].lower()
+            if first_name in FEMALE_NAMES:
+                actor.gender = "female"
+            elif first_name in MALE_NAMES:
                 actor.gender = "male"
 
 

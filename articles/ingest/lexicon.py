@@ -196,3 +196,56 @@ MALE_CUES = frozenset(
     "he him his himself spokesman congressman chairman mr mr. king prince lord sir "
     "businessman husband father son brother".split()
 )
+
+# First names that are, in news text, nearly always one gender. Names common to both
+# (Jordan, Kim, Chris, Jean, Leslie, Robin, Dana, Terry, Alex, Sam...) are left out: a person
+# with an unlisted first name keeps an unknown gender rather than a guessed one.
+FEMALE_NAMES = frozenset(
+    """
+    abigail adriana agnes aisha alexandra alexandria alice alina alison allison amanda amber
+    amy ana anastasia andrea angela angelina anita ann anna anne annette antonia april ashley
+    audrey ayanna barbara beatrice becky betsy betty beverly brenda bridget brittany camila
+    candace carla carly carmen carol carolina caroline carolyn catherine cathy cecilia charlotte
+    cheryl christina christine cindy claire clara claudia colleen connie cynthia daisy darlene
+    debbie deborah debra denise diana diane dianne dolores donna doris dorothy elaine eleanor
+    elena elisabeth elise eliza elizabeth ella ellen elsa emily emma erica erin esther eva
+    evelyn fatima felicia fiona florence frances gabriela gabrielle gina gloria grace gretchen
+    gwen hannah harriet heather heidi helen helena hillary holly ilhan ingrid irene iris irina
+    isabel isabella jacqueline jane janet janice jeanne jennifer jessica jill joan joanna
+    joanne jodi josephine joy joyce judith judy julia julie juliet karen karin katherine
+    kathleen kathryn kathy katie katrina kayleigh kimberly kirsten kristen
+    kristin kristina kyrsten laura lauren leah linda lisa liz lois loretta lori louise lucia
+    lucy lydia lynne madeleine maggie margaret margarita maria marianne marie marilyn marina
+    marsha martha mary maureen maxine megan melania melanie melissa mia michele michelle
+    miriam monica nadia nancy naomi natalia natalie natasha nicole nikki nina nora olga olivia
+    pamela patricia patty paula pauline peggy penny rachel rebecca regina rita roberta
+    rosa rosalind rose ruth sabrina sally samantha sandra sarah sharon sheila shirley silvia
+    sonia sophia sophie stacey stephanie susan susanne suzanne svetlana sylvia tamara tammy
+    tanya tatiana teresa theresa tiffany tina tracy tulsi ursula valerie vanessa vera
+    veronica victoria virginia wendy yulia yvonne zoe
+    """.split()
+)
+MALE_NAMES = frozenset(
+    """
+    aaron abdullah abraham adam adrian ahmed alan albert alberto aleksandr alexander alexei
+    alfred ali andre andreas andrei andrew andriy anthony antonio antony arnold arseniy arthur
+    barack barry ben benjamin bernard bernie bill billy bob bobby boris brad bradley brandon
+    brett brian bruce bryan carl carlos chad charles charlie chuck clarence clint colin craig
+    dan daniel danny darrell dave david dean dennis denis derek devin dick dmitri dmitry
+    dmytro don donald doug douglas duncan dwight ed eddie edward elijah emmanuel eric erik
+    ernest eugene evan francis frank franklin fred frederick gary gavin gene geoffrey george
+    gerald gilbert glenn gordon graham greg gregory gustavo hakeem hank harold harry hassan
+    henry herbert howard hugh hunter ian igor isaac ivan jack jacob jake james jared jason
+    jay jeb jeff jeffrey jeremy jerome jerry jesse jim jimmy joe joel john johnny jon
+    jonathan jose joseph josh joshua juan julian justin karl keith ken kenneth kevin kurt
+    larry lawrence leon leonard lloyd louis luis luke marco marcus mark martin
+    marvin matt matthew max michael miguel mike mikhail mitch mitt mohammed muhammad
+    nathan neil nicholas nick nicolas nigel oleg oliver omar oscar owen patrick paul pedro
+    pete peter petro phil philip pierre rahm ralph rand randy ray raymond reince
+    reuben richard rick rob robert roberto rod rodney roger roman ron ronald roy rudy russell
+    ryan samuel scott sean sergei sergey sergiy seth shawn sheldon stanley stephen
+    steve steven stuart ted terrence thomas tim timothy todd tom tommy tony travis trey
+    valery vasily victor viktor vincent vitali vladimir volodymyr walter warren wayne
+    wesley william willie yuri yury zach zachary
+    """.split()
+)
