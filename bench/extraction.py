@@ -11,12 +11,14 @@ a seed file name, or an absolute path to a corpus file (read in place, never cop
 machine) with the 1-minute load average.
 
 Matching rules:
-- People and organisations: a prediction matches a gold entity when its canonical name,
-  case-insensitively, equals the gold name or any gold alias. Each gold entity is matched once.
+- People and organisations: a prediction matches a gold entity when its canonical name or one
+  of its aliases, case-insensitively, equals the gold name or a gold alias ("Obama" found with
+  the alias "President Obama" is gold "Barack Obama", alias "President Obama"). Each gold
+  entity is matched once.
 - Quote spans: same paragraph and a character overlap of at least 50% of the longer span.
   Gold spans come from `start`/`end` when given, else from finding `text` in the paragraph.
-- Quote spans + speakers: the span matches and the speaker matches the gold speaker as above
-  (a gold null speaker matches only a null prediction).
+- Quote spans + speakers: the span matches and the speaker is the gold speaker by the same
+  rule (a gold null speaker matches only a null prediction).
 The figures are printed and written to bench/results/extraction.json.
 """
 
@@ -37,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from articles.ingest.extract import extract, load_nlp  # noqa: E402
+from articles.ingest.names import strip_titles  # noqa: E402
 from articles.ingest.parse import parse  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
@@ -45,12 +48,18 @@ RESULTS = ROOT / "bench" / "results" / "extraction.json"
 SPAN_OVERLAP = 0.5
 
 
+def _predicted_names(entity) -> set[str]:
+    return {entity.name.lower()} | {alias.lower() for alias in entity.aliases}
+
+
 def _names(entity) -> set[str]:
+    """A gold entity's spellings; a titled alias ("President Obama") also gives the name
+    without its title ("Obama"), which the story then uses too."""
     if isinstance(entity, str):
-        return {entity.lower()}
-    names = {entity["name"].lower()}
-    names |= {alias.lower() for alias in entity.get("aliases", [])}
-    return names
+        spellings = {entity}
+    else:
+        spellings = {entity["name"], *entity.get("aliases", [])}
+    return {s.lower() for s in spellings} | {strip_titles(s).lower() for s in spellings}
 
 
 def _story_paragraphs(gold: dict, gold_path: Path) -> list[str]:
@@ -110,21 +119,24 @@ def _match_entities(predicted, gold) -> int:
     unmatched = [_names(g) for g in gold]
     hits = 0
     for entity in predicted:
+        spellings = _predicted_names(entity)
         for i, names in enumerate(unmatched):
-            if entity.name.lower() in names:
+            if spellings & names:
                 hits += 1
                 del unmatched[i]
                 break
     return hits
 
 
-def _speaker_matches(predicted: str | None, gold_speaker, entities_by_name: dict) -> bool:
+def _speaker_matches(
+    predicted: str | None, gold_speaker, entities_by_name: dict, spellings: dict
+) -> bool:
     if gold_speaker is None or gold_speaker == "":
         return predicted is None
     if predicted is None:
         return False
     names = entities_by_name.get(str(gold_speaker).lower(), {str(gold_speaker).lower()})
-    return predicted.lower() in names
+    return bool(spellings.get(predicted, {predicted.lower()}) & names)
 
 
 def score(gold_dir: Path, verbose: bool = False) -> dict:
@@ -144,6 +156,7 @@ def score(gold_dir: Path, verbose: bool = False) -> dict:
                               len(result.people), len(gold_people))
         tallies["organisations"].add(_match_entities(result.organisations, gold_orgs),
                                      len(result.organisations), len(gold_orgs))
+        spellings = {e.name: _predicted_names(e) for e in result.people + result.organisations}
         entities_by_name: dict[str, set[str]] = {}
         for entity in [*gold_people, *gold_orgs]:
             names = _names(entity)
@@ -166,14 +179,14 @@ def score(gold_dir: Path, verbose: bool = False) -> dict:
                 span_hits += 1
                 free_spans.remove(hit)
                 # Span right, speaker wrong: a null speaker is a miss, a wrong one misquotes.
-                if not _speaker_matches(q.speaker, hit[1], entities_by_name):
+                if not _speaker_matches(q.speaker, hit[1], entities_by_name, spellings):
                     kind = "null" if q.speaker is None else "wrong"
                     speaker_errors[kind] += 1
                     if verbose:
                         print(f"  {path.name} speaker-{kind}: p{q.paragraph} {q.speaker!r} "
                               f"(gold {hit[1]!r}) {q.text[:50]!r}")
             hit = next((g for g in free_both if _span_match(span, g[0])
-                        and _speaker_matches(q.speaker, g[1], entities_by_name)), None)
+                        and _speaker_matches(q.speaker, g[1], entities_by_name, spellings)), None)
             if hit is not None:
                 both_hits += 1
                 free_both.remove(hit)
@@ -184,14 +197,14 @@ def score(gold_dir: Path, verbose: bool = False) -> dict:
             for g in free_both:
                 text = paragraphs[g[0][0]][g[0][1]:g[0][2]]
                 print(f"  {path.name} missed: p{g[0][0]} {g[1]!r} {text[:70]!r}")
-            names_found = {e.name.lower() for e in result.people + result.organisations}
+            names_found = set().union(*spellings.values())
             for g in gold_people + gold_orgs:
                 if not names_found & _names(g):
                     print(f"  {path.name} missed entity: {g if isinstance(g, str) else g['name']}")
             gold_names = set().union(*(_names(g) for g in gold_people + gold_orgs)) \
                 if gold_people + gold_orgs else set()
             for e in result.people + result.organisations:
-                if e.name.lower() not in gold_names:
+                if not spellings[e.name] & gold_names:
                     print(f"  {path.name} extra entity: {e.name}")
         tallies["quote_spans"].add(span_hits, len(result.quotes), len(gold_quotes))
         tallies["quote_spans_speakers"].add(both_hits, len(result.quotes), len(gold_quotes))
