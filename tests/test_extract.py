@@ -706,3 +706,25 @@ def test_participle_after_a_who_clause_is_ambiguous_and_stays_unresolved():
     ])
     quote = quote_containing(result, "leaves too little time for rest")
     assert quote.speaker is None
+
+
+def test_sentences_after_an_inverted_attribution_go_on_quoting_the_speaker():
+    # The marks were stripped: "Q1," Berg said. "Q2. Q3."
+    result = extract([
+        "Mayor Tomas Berg visited the flooded district on Monday.",
+        "We will rebuild every house, Berg said. Nobody will be left behind. The money is "
+        "already there.",
+    ])
+    quote = quote_containing(result, "Nobody will be left behind")
+    assert quote.speaker == "Tomas Berg"
+    assert quote.kind == "direct"
+    assert quote.text == "Nobody will be left behind. The money is already there"
+
+
+def test_the_reporter_telling_what_happened_next_is_not_a_continuation():
+    result = extract([
+        "We will rebuild every house, Mayor Tomas Berg said. Residents booed the mayor as he "
+        "left the hall.",
+    ])
+    assert quote_containing(result, "rebuild every house").speaker == "Tomas Berg"
+    assert not [q for q in result.quotes if "booed" in q.text]

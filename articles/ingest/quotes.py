@@ -125,6 +125,17 @@ def _narrative(sent) -> bool:
     return False
 
 
+def _past_event(sent) -> bool:
+    """A past-tense main clause about someone other than the speaker ('Tea party organizers
+    disputed the claims', 'She did not address ...'): the reporter telling what happened."""
+    root = sent.root
+    tenses = {root.tag_} | {c.tag_ for c in root.children if c.dep_ in ("aux", "auxpass")}
+    if "VBD" not in tenses:
+        return False
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return bool(subjects) and all(c.lower_ not in ("i", "we", "you") for c in subjects)
+
+
 def _extend_back(text: str, doc, start: int) -> int:
     """Unmarked quotes often run over several sentences before 'X said': take in the
     earlier sentences of the paragraph that read as the speaker's own words."""
@@ -134,6 +145,30 @@ def _extend_back(text: str, doc, start: int) -> int:
             break
         start = sent.start_char
     return start
+
+
+def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] | None:
+    """'Q1, Woodhouse said. Q2. Q3.': with the marks stripped, the sentences after an
+    inverted attribution that read as the speaker's own words (no speech verb, no marks,
+    no named subject telling what happened) go on quoting the same speaker."""
+    attribution = next((s for s in doc.sents if s.start_char <= cand.verb_at < s.end_char), None)
+    if attribution is None:
+        return None
+    start = end = None
+    for sent in doc.sents:
+        if sent.start_char < attribution.end_char:
+            continue
+        if _narrative(sent) or _past_event(sent) or any(
+            sent.start_char <= c.verb_at < sent.end_char for c in candidates
+        ) or any(r[0] < sent.end_char and sent.start_char < r[1] for r in regions):
+            break
+        start = sent.start_char if start is None else start
+        end = sent.end_char
+    if start is None:
+        return None
+    start, end = _trim(text, start, end)
+    end = end - 1 if text[start:end].endswith(".") else end
+    return (start, end) if len(text[start:end].split()) >= 3 else None
 
 
 def _span_of(doc, first, last) -> tuple[int, int]:
@@ -697,6 +732,12 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                 )
             chosen.append(_quote(text, index, start, end, kind, cand, actor, speaker_text,
                                  confidence))
+            if cand.method == "inverted":
+                more = _continuation(text, doc, cand, candidates, regions)
+                if more is not None:
+                    chosen.append(_quote(text, index, *more, "direct", cand, actor,
+                                         speaker_text, min(confidence, 0.6)))
+                    chosen[-1].method = "continuation"
         # Marked quotes no speech verb governs: attribute to a verb in a neighbouring sentence.
         for s, e, lost in regions:
             if any(q.start < e and s < q.end for q in chosen):
