@@ -728,3 +728,13 @@ def test_the_reporter_telling_what_happened_next_is_not_a_continuation():
     ])
     assert quote_containing(result, "rebuild every house").speaker == "Tomas Berg"
     assert not [q for q in result.quotes if "booed" in q.text]
+
+
+def test_a_quote_after_a_colon_runs_on_over_the_next_sentences():
+    result = extract([
+        "Mayor Tomas Berg spoke to reporters on Monday.",
+        "He added: We will rebuild every house. Nobody will be left behind.",
+    ])
+    quote = quote_containing(result, "rebuild every house")
+    assert quote.text == "We will rebuild every house. Nobody will be left behind"
+    assert quote.speaker == "Tomas Berg"

@@ -125,6 +125,13 @@ def _narrative(sent) -> bool:
     return False
 
 
+def _colon_after_verb(text: str, cand) -> bool:
+    """'He added: Q1. Q2.'"""
+    return cand.verb_at >= 0 and bool(
+        re.fullmatch(r"\S*\s*:\s*", text[cand.verb_at : cand.start])
+    )
+
+
 def _past_event(sent) -> bool:
     """A past-tense main clause about someone other than the speaker ('Tea party organizers
     disputed the claims', 'She did not address ...'): the reporter telling what happened."""
@@ -148,15 +155,15 @@ def _extend_back(text: str, doc, start: int) -> int:
 
 
 def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] | None:
-    """'Q1, Woodhouse said. Q2. Q3.': with the marks stripped, the sentences after an
-    inverted attribution that read as the speaker's own words (no speech verb, no marks,
-    no named subject telling what happened) go on quoting the same speaker."""
+    """'Q1, Woodhouse said. Q2. Q3.' or 'He added: Q1. Q2.': with the marks stripped, the
+    sentences after the attribution and its quote that read as the speaker's own words (no
+    speech verb, no marks, no past event told of someone else) go on quoting the speaker."""
     attribution = next((s for s in doc.sents if s.start_char <= cand.verb_at < s.end_char), None)
     if attribution is None:
         return None
     start = end = None
     for sent in doc.sents:
-        if sent.start_char < attribution.end_char:
+        if sent.start_char < max(attribution.end_char, cand.end):
             continue
         if _narrative(sent) or _past_event(sent) or any(
             sent.start_char <= c.verb_at < sent.end_char for c in candidates
@@ -732,12 +739,17 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                 )
             chosen.append(_quote(text, index, start, end, kind, cand, actor, speaker_text,
                                  confidence))
-            if cand.method == "inverted":
+            colon = _colon_after_verb(text, cand)
+            more = None
+            if colon or cand.method == "inverted":
                 more = _continuation(text, doc, cand, candidates, regions)
-                if more is not None:
-                    chosen.append(_quote(text, index, *more, "direct", cand, actor,
-                                         speaker_text, min(confidence, 0.6)))
-                    chosen[-1].method = "continuation"
+            if more is not None and colon:  # nothing between: one quote runs on
+                chosen[-1] = _quote(text, index, start, more[1], "direct", cand, actor,
+                                    speaker_text, confidence)
+            elif more is not None and cand.method == "inverted":
+                chosen.append(_quote(text, index, *more, "direct", cand, actor, speaker_text,
+                                     min(confidence, 0.6)))
+                chosen[-1].method = "continuation"
         # Marked quotes no speech verb governs: attribute to a verb in a neighbouring sentence.
         for s, e, lost in regions:
             if any(q.start < e and s < q.end for q in chosen):
