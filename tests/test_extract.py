@@ -738,3 +738,15 @@ def test_a_quote_after_a_colon_runs_on_over_the_next_sentences():
     quote = quote_containing(result, "rebuild every house")
     assert quote.text == "We will rebuild every house. Nobody will be left behind"
     assert quote.speaker == "Tomas Berg"
+
+
+def test_an_attribution_standing_alone_quotes_the_questions_before_it():
+    result = extract([
+        "Was it a protest, or was it a planned attack? What difference does it make now? "
+        "Minister Ana Ruiz said, her voice rising. It is our job to find out what happened.",
+    ])
+    asked = quote_containing(result, "What difference does it make now")
+    assert asked.text.startswith("Was it a protest")
+    assert asked.speaker == "Ana Ruiz"
+    assert quote_containing(result, "It is our job").speaker == "Ana Ruiz"
+    assert not [q for q in result.quotes if "voice rising" in q.text]

@@ -115,6 +115,8 @@ def _narrative(sent) -> bool:
     for t in sent:
         if t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS:
             return True
+    if sent.text.rstrip().endswith("?"):
+        return False  # the reporter tells; the speaker asks
     root = sent.root
     if root.tag_ == "VBD":
         subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -204,7 +206,18 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             continue
         if token.pos_ not in ("VERB", "AUX") or lemma(token) not in REPORTING_VERBS:
             continue
-        comps = [c for c in token.children if c.dep_ == "ccomp"]
+        comps = [c for c in token.children if c.dep_ == "ccomp" and not _absolute(c, token)]
+        if not comps and _attribution_alone(token):
+            # "Q1? Q2? Mrs. Clinton said, her voice rising.": the words are the sentences
+            # before, when they read as the speaker's own.
+            sent = token.sent
+            s = _extend_back(text, doc, sent.start_char)
+            if s < sent.start_char:
+                s, e = _trim(text, s, sent.start_char)
+                e = e - 1 if text[s:e].endswith(".") else e
+                found.append(_Candidate(s, e, token.lower_, _subject(token), "direct",
+                                        "inverted-alone", token.idx))
+            continue
         if not comps:
             if token.dep_ in ("parataxis",) and token.i > token.head.i:
                 comps = []  # handled below as an inverted attribution
@@ -248,6 +261,33 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             found.append(_Candidate(s, e, token.lower_, speaker_here, kind,
                                     "inverted" if inverted else "speech-verb", token.idx))
     return found
+
+
+def _absolute(comp, verb) -> bool:
+    """'said, her voice rising': an absolute phrase after the verb, not what was said."""
+    return (
+        comp.i > verb.i and comp.tag_ == "VBG"
+        and not any(c.dep_ in ("aux", "mark") for c in comp.children)
+    )
+
+
+def _attribution_alone(verb) -> bool:
+    """A sentence that is only an attribution: 'Mrs. Clinton said.', 'he told reporters.'"""
+    sent = verb.sent
+    subject = _subject(verb)
+    if (
+        verb.dep_ != "ROOT" or subject is None or subject.i > verb.i
+        or subject.left_edge.i != sent.start or sent.start == 0
+        or not (subject.pos_ == "PROPN" or subject.lower_ in _PRONOUNS)
+    ):
+        return False
+    for child in verb.children:
+        if child.i < verb.i or child.dep_ in ("punct", "advmod", "npadvmod", "prep", "ccomp"):
+            continue
+        if child.dep_ in ("dobj", "dative") and lemma(verb) == "tell":
+            continue  # told reporters
+        return False
+    return sent.end - verb.i <= 10
 
 
 def _before_continuation(doc, comp, first, last):
@@ -741,12 +781,12 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                                  confidence))
             colon = _colon_after_verb(text, cand)
             more = None
-            if colon or cand.method == "inverted":
+            if colon or cand.method.startswith("inverted"):
                 more = _continuation(text, doc, cand, candidates, regions)
             if more is not None and colon:  # nothing between: one quote runs on
                 chosen[-1] = _quote(text, index, start, more[1], "direct", cand, actor,
                                     speaker_text, confidence)
-            elif more is not None and cand.method == "inverted":
+            elif more is not None:
                 chosen.append(_quote(text, index, *more, "direct", cand, actor, speaker_text,
                                      min(confidence, 0.6)))
                 chosen[-1].method = "continuation"
