@@ -751,3 +751,14 @@ def test_an_attribution_standing_alone_quotes_the_questions_before_it():
     assert asked.speaker == "Ana Ruiz"
     assert quote_containing(result, "It is our job").speaker == "Ana Ruiz"
     assert not [q for q in result.quotes if "voice rising" in q.text]
+
+
+def test_an_attribution_hung_mid_sentence_still_quotes_what_came_before():
+    result = extract([
+        "There should be consequences for our actions, Mr. Thibodeau said, and I think that is "
+        "why we are struggling.",
+        "I need you to record this and make it public. Thank you, Mayor Paul Dane said in the "
+        "message.",
+    ])
+    assert quote_containing(result, "consequences for our actions").speaker == "Thibodeau"
+    assert quote_containing(result, "record this and make it public").speaker == "Paul Dane"

@@ -113,8 +113,10 @@ def _narrative(sent) -> bool:
     if any(t.text in _MARKS for t in sent):
         return True
     for t in sent:
-        if t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS:
-            return True
+        if t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and not any(
+            c.dep_ == "nsubj" and c.lower_ in ("i", "we", "you") for c in t.children
+        ):
+            return True  # "Brandt said", not "I say" or "you will find"
     if sent.text.rstrip().endswith("?"):
         return False  # the reporter tells; the speaker asks
     root = sent.root
@@ -213,26 +215,27 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             sent = token.sent
             s = _extend_back(text, doc, sent.start_char)
             if s < sent.start_char:
-                s, e = _trim(text, s, sent.start_char)
+                s, e = _trim(text, s, _subject(token).left_edge.idx)
                 e = e - 1 if text[s:e].endswith(".") else e
                 found.append(_Candidate(s, e, token.lower_, _subject(token), "direct",
                                         "inverted-alone", token.idx))
             continue
-        if not comps:
-            if token.dep_ in ("parataxis",) and token.i > token.head.i:
-                comps = []  # handled below as an inverted attribution
-            else:
-                continue
         speaker = _subject(token)
+        aside = (  # "Q, Mr. Thibodeau said, and ...": the parser hangs the verb on Q
+            not comps and token.dep_ == "parataxis" and token.i > token.head.i
+            and speaker is not None and token.sent.start < speaker.left_edge.i < token.i
+        )
+        if aside:
+            comps = [token.head]
         for comp in comps[:1]:
             first, last = comp.left_edge, comp.right_edge
+            if aside:
+                first, last = token.sent[0], doc[speaker.left_edge.i - 1]
             if first.lower_ == "that" and first.dep_ == "mark":
                 first = doc[first.i + 1]
             if speaker is not None and first.i <= speaker.i <= last.i:
                 continue
             last = _before_continuation(doc, comp, first, last)
-            if last.i - first.i < 2:
-                continue
             if lemma(token) in _THAT_ONLY and comp.left_edge.lower_ != "that":
                 continue
             inverted = comp.i < token.i
@@ -255,6 +258,8 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             s, e = _trim(text, *_span_of(doc, first, last))
             if inverted:
                 s = _extend_back(text, doc, s)
+            if len(text[s:e].split()) < 3:
+                continue  # "Thank you, he said." alone is no quote
             kind = "reported"
             if inverted and _FIRST_PERSON.search(text[s:e]):
                 kind = "direct"
@@ -272,14 +277,17 @@ def _absolute(comp, verb) -> bool:
 
 
 def _attribution_alone(verb) -> bool:
-    """A sentence that is only an attribution: 'Mrs. Clinton said.', 'he told reporters.'"""
+    """A sentence that is only an attribution: 'Mrs. Clinton said.', 'he told reporters.',
+    'Thank you, he said in the message.'"""
     sent = verb.sent
     subject = _subject(verb)
     if (
-        verb.dep_ != "ROOT" or subject is None or subject.i > verb.i
-        or subject.left_edge.i != sent.start or sent.start == 0
+        verb.dep_ != "ROOT" or subject is None or subject.i > verb.i or sent.start == 0
         or not (subject.pos_ == "PROPN" or subject.lower_ in _PRONOUNS)
     ):
+        return False
+    lead = subject.left_edge.i - sent.start  # "Thank you, he said": a few words may lead
+    if lead and (lead > 4 or verb.doc[subject.left_edge.i - 1].text != ","):
         return False
     for child in verb.children:
         if child.i < verb.i or child.dep_ in ("punct", "advmod", "npadvmod", "prep", "ccomp"):
