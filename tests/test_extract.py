@@ -762,3 +762,30 @@ def test_an_attribution_hung_mid_sentence_still_quotes_what_came_before():
     ])
     assert quote_containing(result, "consequences for our actions").speaker == "Thibodeau"
     assert quote_containing(result, "record this and make it public").speaker == "Paul Dane"
+
+
+def test_well_known_organisations_are_found_by_name_and_acronym():
+    result = extract([
+        "The ACLUs lawyers filed suit on Monday, and the video spread on YouTube.",
+        "GOP leaders said the Republican Party would not back the bill.",
+    ])
+    assert {"American Civil Liberties Union", "YouTube", "Republican Party"} <= organisations(
+        result
+    )
+    assert "ACLUs" not in organisations(result)
+
+
+def test_an_editor_entry_wins_over_the_built_in_organisations():
+    known = KnownEntities(organisations={"GOP": "Grand Old Party"})
+    assert "Grand Old Party" in organisations(extract(["GOP leaders met on Monday."], known=known))
+    blocked = KnownEntities(blocked={"YouTube"})
+    assert "YouTube" not in organisations(extract(["It spread on YouTube."], known=blocked))
+
+
+def test_a_headline_left_among_the_paragraphs_names_nobody_new():
+    result = extract([
+        "Facing Congress, Ruiz Defends Her Actions Before and After Harbor Attack",
+        "Minister Ana Ruiz told the council on Monday that the harbor plan was sound.",
+    ])
+    assert people(result) == {"Ana Ruiz"}
+    assert organisations(result) == set()

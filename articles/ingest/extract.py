@@ -7,7 +7,7 @@ offsets out. Names editors curated (`KnownEntities`) are matched before the mode
 import re
 from dataclasses import dataclass
 
-from .lexicon import TITLES
+from .lexicon import TITLES, WELL_KNOWN_ORGANISATIONS
 from .names import ORGANISATION, PERSON, Actor, Mention, build_actors, clean_name
 from .pipeline import dictionary_words, load_nlp, parse
 from .quotes import find_quotes
@@ -80,7 +80,10 @@ def _known_index(known: KnownEntities) -> _KnownIndex:
         return cached[2]
     lowered = KnownEntities(
         people={k.lower(): v for k, v in known.people.items()},
-        organisations={k.lower(): v for k, v in known.organisations.items()},
+        organisations={
+            k.lower(): v
+            for k, v in (*WELL_KNOWN_ORGANISATIONS.items(), *known.organisations.items())
+        },
         blocked={b.lower() for b in known.blocked},
     )
     surfaces: dict[str, tuple[str, str]] = {}
@@ -180,7 +183,7 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
             label = ent.label_
             if label == "ORG" and (_title_fragment(doc, ent) or _not_org_context(doc, ent)):
                 continue
-            if label == "ORG" and len(ent) >= 3 and index in headlines and not any(
+            if index in headlines and not any(
                 ent.text in d.text for i, d in enumerate(docs) if i != index
             ):
                 continue  # a headline's capitals make the model see names everywhere

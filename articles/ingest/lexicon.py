@@ -249,3 +249,50 @@ MALE_NAMES = frozenset(
     wesley william willie yuri yury zach zachary
     """.split()
 )
+
+# Organisations every news archive meets, recognised like curated names (an editor's own
+# entries win over these). Surface -> canonical name. Only names that mean the organisation
+# whenever they are capitalised: no "Amazon" (the river), "Fox" (a surname), "the Hill",
+# "The Atlantic" or "WHO" (a sentence's first "Who").
+WELL_KNOWN_ORGANISATIONS = {
+    # social networks and technology companies
+    "Twitter": "Twitter", "Facebook": "Facebook", "YouTube": "YouTube",
+    "Instagram": "Instagram", "TikTok": "TikTok", "Google": "Google", "Microsoft": "Microsoft",
+    "WhatsApp": "WhatsApp", "Reddit": "Reddit", "WikiLeaks": "WikiLeaks",
+    # news organisations
+    "CNN": "CNN", "MSNBC": "MSNBC", "NPR": "NPR", "PBS": "PBS", "BBC": "BBC",
+    "Reuters": "Reuters", "Associated Press": "Associated Press", "Axios": "Axios",
+    "Politico": "Politico", "HuffPost": "HuffPost", "Huffington Post": "HuffPost",
+    "Fox News": "Fox News", "Fox News Channel": "Fox News", "NBC News": "NBC News",
+    "CBS News": "CBS News", "ABC News": "ABC News", "Bloomberg News": "Bloomberg News",
+    "New York Times": "The New York Times", "The New York Times": "The New York Times",
+    "Washington Post": "The Washington Post", "The Washington Post": "The Washington Post",
+    "Wall Street Journal": "The Wall Street Journal",
+    "The Wall Street Journal": "The Wall Street Journal", "USA Today": "USA Today",
+    "Breitbart News": "Breitbart News", "Breitbart": "Breitbart News",
+    # parties and campaign bodies
+    "GOP": "Republican Party", "Republican Party": "Republican Party",
+    "Democratic Party": "Democratic Party",
+    "Republican National Committee": "Republican National Committee",
+    "RNC": "Republican National Committee",
+    "Democratic National Committee": "Democratic National Committee",
+    "DNC": "Democratic National Committee",
+    # agencies, courts and international bodies
+    "FBI": "FBI", "CIA": "CIA", "NSA": "NSA", "Pentagon": "Pentagon",
+    "State Department": "State Department", "Justice Department": "Justice Department",
+    "Department of Justice": "Justice Department", "DOJ": "Justice Department",
+    "Homeland Security Department": "Department of Homeland Security",
+    "Department of Homeland Security": "Department of Homeland Security",
+    "DHS": "Department of Homeland Security", "EPA": "Environmental Protection Agency",
+    "Environmental Protection Agency": "Environmental Protection Agency",
+    "IRS": "Internal Revenue Service", "Internal Revenue Service": "Internal Revenue Service",
+    "Congressional Budget Office": "Congressional Budget Office",
+    "CBO": "Congressional Budget Office",
+    "American Civil Liberties Union": "American Civil Liberties Union",
+    "ACLU": "American Civil Liberties Union", "National Rifle Association":
+    "National Rifle Association", "NRA": "National Rifle Association", "NAACP": "NAACP",
+    "NATO": "NATO", "United Nations": "United Nations", "European Union": "European Union",
+    "International Monetary Fund": "International Monetary Fund",
+    "IMF": "International Monetary Fund", "World Bank": "World Bank",
+    "Kremlin": "Kremlin", "OSCE": "OSCE",
+}
