@@ -789,3 +789,13 @@ def test_a_headline_left_among_the_paragraphs_names_nobody_new():
     ])
     assert people(result) == {"Ana Ruiz"}
     assert organisations(result) == set()
+
+
+def test_a_dateline_is_not_the_subject_of_the_first_sentence():
+    result = extract([
+        "VELMORA, Caldera — Paul R. Lind, the embattled governor of the province, declared on "
+        "Wednesday that he would not step down despite widespread criticism.",
+        "NATO — the alliance — said that the drills would go on.",
+    ])
+    assert quote_containing(result, "would not step down").speaker == "Paul R. Lind"
+    assert "NATO" in organisations(result)

@@ -7,7 +7,7 @@ offsets out. Names editors curated (`KnownEntities`) are matched before the mode
 import re
 from dataclasses import dataclass
 
-from .lexicon import TITLES, WELL_KNOWN_ORGANISATIONS
+from .lexicon import PLACES, TITLES, WELL_KNOWN_ORGANISATIONS
 from .names import ORGANISATION, PERSON, Actor, Mention, build_actors, clean_name
 from .pipeline import dictionary_words, load_nlp, parse
 from .quotes import find_quotes
@@ -53,6 +53,23 @@ def is_credit_line(paragraph: str) -> bool:
 
 
 _WORD = re.compile(r"\w+")
+_DATELINE = re.compile(
+    r"^(?P<city>[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+)*)"  # AUGUSTA, NEW YORK
+    r"(?P<more>, [A-Z][\w.]*(?: [A-Z][\w.]*)*)?"  # , Me.  , Ukraine
+    r"(?P<agency> \([A-Za-z ]+\))? ?[—–-]{1,2} "  # (AP) —
+)
+
+
+def _blank_dateline(text: str) -> str:
+    """'AUGUSTA, Me. — Paul LePage declared': spaces over the dateline, so the parser does not
+    take the city for the sentence's subject. 'NATO — the alliance ...' is no dateline: the
+    capitals must be a known place or come with a region or an agency."""
+    match = _DATELINE.match(text)
+    if match is None or not (
+        match["more"] or match["agency"] or match["city"].lower() in PLACES
+    ):
+        return text
+    return " " * match.end() + text[match.end():]
 
 
 @dataclass
@@ -407,8 +424,9 @@ def _collect_titles(docs, actors: list[Actor]) -> None:
 def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Extraction:
     index = _known_index(known or _NO_KNOWN)
     known = index.known
-    # Curly quotes become straight ones for the parser only; offsets are unchanged.
-    texts = [p.replace("“", '"').replace("”", '"') for p in paragraphs]
+    # For the parser only, offsets unchanged: curly quotes become straight ones and a dateline
+    # ("AUGUSTA, Me. — ") becomes spaces, so it is not read as the first sentence's subject.
+    texts = [_blank_dateline(p.replace("“", '"').replace("”", '"')) for p in paragraphs]
     docs = parse(texts)
     skip = {i for i, p in enumerate(paragraphs) if is_credit_line(p)}
 
