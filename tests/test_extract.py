@@ -799,3 +799,18 @@ def test_a_dateline_is_not_the_subject_of_the_first_sentence():
     ])
     assert quote_containing(result, "would not step down").speaker == "Paul R. Lind"
     assert "NATO" in organisations(result)
+
+
+def test_marked_quotes_around_a_bare_attribution_take_its_speaker():
+    result = extract([
+        '"We offered the minister a chance to talk." Senator Dick Vance said. "His refusal is '
+        'disappointing to all of us."',
+    ])
+    assert quote_containing(result, "We offered the minister").speaker == "Dick Vance"
+    assert quote_containing(result, "His refusal is disappointing").speaker == "Dick Vance"
+
+
+def test_a_short_time_phrase_may_stand_between_the_verb_and_the_opening_mark():
+    result = extract(['Rep. Steve Kolar tweeted on Friday "the harbor bill is a giveaway to '
+                      'developers.'])
+    assert quote_containing(result, "harbor bill is a giveaway").speaker == "Steve Kolar"

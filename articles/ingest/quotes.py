@@ -806,7 +806,7 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                 continue  # a scare quote or a title, not speech
             attribution = _nearby_attribution(doc, s, e, chosen)
             if attribution is None:
-                verb = _verb_just_before(text, doc, s)
+                verb = _verb_just_before(text, doc, s) or _verb_just_after(doc, e)
                 subject = _subject(verb) if verb is not None else None
                 if subject is not None:
                     actor, speaker_text, confidence = resolver.resolve(index, subject, (s, e))
@@ -815,7 +815,7 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                             text=text[s:e], kind="direct", paragraph=index, start=s, end=e,
                             speaker=actor.canonical, speaker_type=actor.kind,
                             speaker_text=speaker_text, verb=verb.lower_,
-                            confidence=min(confidence, 0.7), method="marks-verb-before",
+                            confidence=min(confidence, 0.7), method="marks-verb",
                         ))
                         continue
                 chosen.append(FoundQuote(
@@ -896,6 +896,13 @@ def _pronoun_before_people(found: dict[int, list[_Candidate]], resolver: _Resolv
     )
 
 
+# 'said, "', 'said: "', 'tweeted on Friday "', 'said in a statement: "'
+_BETWEEN_VERB_AND_QUOTE = re.compile(
+    r"[\s,:]*(?:(?:on|in|at|during|after|late|early|last|this)\s[^\"“”.;!?]{0,40}?)?"
+    r"[\s,:]*[\"“]?\s*"
+)
+
+
 def _verb_just_before(text: str, doc, start: int):
     """'Referring to the vote, he said, "..."': the speech verb right before the opening mark,
     with nothing but a comma or colon between."""
@@ -905,9 +912,26 @@ def _verb_just_before(text: str, doc, start: int):
             break
         if (
             token.pos_ == "VERB" and lemma(token) in REPORTING_VERBS
-            and re.fullmatch(r"[\s,:]*[\"“]?\s*", text[end:start])
+            and re.fullmatch(_BETWEEN_VERB_AND_QUOTE, text[end:start])
         ):
             return token
+    return None
+
+
+def _verb_just_after(doc, end: int):
+    """'"...." Durbin said.', '"...," said the senator': a speech verb right after the closing
+    mark whose speaker stands between the mark and the verb or just after the verb."""
+    after = [t for t in doc if t.idx >= end and not (t.is_punct or t.is_space)][:6]
+    for token in after:
+        if token.text in _MARKS:
+            return None
+        if token.pos_ == "VERB" and lemma(token) in REPORTING_VERBS:
+            subject = _subject(token)
+            if subject is not None and after[0].i <= subject.i <= token.i + 4 and not any(
+                c.dep_ in ("ccomp", "dobj") and c.i > token.i for c in token.children
+            ):
+                return token
+            return None
     return None
 
 
