@@ -814,3 +814,13 @@ def test_a_short_time_phrase_may_stand_between_the_verb_and_the_opening_mark():
     result = extract(['Rep. Steve Kolar tweeted on Friday "the harbor bill is a giveaway to '
                       'developers.'])
     assert quote_containing(result, "harbor bill is a giveaway").speaker == "Steve Kolar"
+
+
+def test_members_or_a_caucus_of_an_organisation_are_not_its_voice():
+    result = extract([
+        "Some conservatives in the Harbor Council were pushing for a delay, saying they wanted "
+        "more time to study the plan.",
+        "The Labour Harbor Council caucus has stated that the plan needs corrective action.",
+    ])
+    assert quote_containing(result, "wanted more time").speaker is None
+    assert quote_containing(result, "needs corrective action").speaker is None

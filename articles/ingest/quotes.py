@@ -376,7 +376,11 @@ def _relative_antecedent(head):
 
 _PERSON_NOUNS = (ROLE_NOUNS - {"spokesman", "spokeswoman", "spokesperson"}) | {
     "democrat", "republican", "member", "official", "officer", "employee", "lawyer",
-    "analyst", "expert", "source", "insider", "staffer",
+    "analyst", "expert", "source", "insider", "staffer", "conservative", "liberal",
+    "moderate", "critic", "supporter", "opponent", "ally", "aide", "activist", "voter",
+    "lawmaker", "leader",
+    # a body inside the organisation, not its voice: "the Republican Senate caucus"
+    "caucus", "wing", "faction", "delegation",
 }
 
 
