@@ -824,3 +824,13 @@ def test_members_or_a_caucus_of_an_organisation_are_not_its_voice():
     ])
     assert quote_containing(result, "wanted more time").speaker is None
     assert quote_containing(result, "needs corrective action").speaker is None
+
+
+def test_a_role_resolves_through_its_synonyms_and_the_party_after_the_name():
+    result = extract([
+        "Rep. Maria Kolar (D-Calif.) and Sen. John Dorsey (R-Utah) toured the harbor on Monday.",
+        "The Democratic congresswoman said that the harbor needed federal money.",
+        "The Republican senator said the bill would not pass.",
+    ])
+    assert quote_containing(result, "needed federal money").speaker == "Maria Kolar"
+    assert quote_containing(result, "would not pass").speaker == "John Dorsey"

@@ -376,6 +376,9 @@ def _document_pass(paragraphs, actors: list[Actor], skip: set[int]) -> None:
                 actor.forms.setdefault(form, 0)
 
 
+_PARTY_LETTERS = {"r": ("republican",), "d": ("democrat", "democratic"), "i": ("independent",)}
+
+
 def _collect_titles(docs, actors: list[Actor]) -> None:
     """The role words a story puts next to a name: 'Kremlin spokesman Dmitry Peskov',
     'Peskov, the Kremlin spokesman'. Used to resolve role speakers and pronoun gender."""
@@ -406,7 +409,13 @@ def _collect_titles(docs, actors: list[Actor]) -> None:
                     ):
                         words.append(doc[j].lower_)
                         j += 1
-            actor.titles.update(w for w in words if w not in ("the", "a", "an"))
+            if span.end + 2 < len(doc) and doc[span.end].text == "(":
+                # "Rep. Raul Labrador (R-Idaho)": the party and the state
+                close = next((t.i for t in doc[span.end : span.end + 8] if t.text == ")"), None)
+                inside = doc[span.end + 1 : close].text if close else ""
+                for part in re.split(r"[-–,.\s]+", inside.lower()):
+                    words.extend(_PARTY_LETTERS.get(part, (part,)))
+            actor.titles.update(w for w in words if w and w not in ("the", "a", "an"))
             cues = set(words)
             first = span[0].lower_
             if cues & FEMALE_CUES or first in FEMALE_CUES:

@@ -183,7 +183,13 @@ ROLE_SYNONYMS = {
     "spokesperson": {"spokesman", "spokeswoman", "spokesperson"},
     "spokesman": {"spokesman", "spokesperson"},
     "spokeswoman": {"spokeswoman", "spokesperson"},
-    "lawmaker": {"senator", "representative", "congressman", "congresswoman", "lawmaker"},
+    "lawmaker": {
+        "senator", "sen.", "representative", "rep.", "congressman", "congresswoman", "lawmaker",
+    },
+    "congressman": {"congressman", "representative", "rep.", "lawmaker"},
+    "congresswoman": {"congresswoman", "representative", "rep.", "lawmaker"},
+    "senator": {"senator", "sen."},
+    "governor": {"governor", "gov."},
     "chief": {"chief", "head", "director", "leader"},
     "head": {"head", "chief", "director", "leader"},
 }
