@@ -834,3 +834,21 @@ def test_a_role_resolves_through_its_synonyms_and_the_party_after_the_name():
     ])
     assert quote_containing(result, "needed federal money").speaker == "Maria Kolar"
     assert quote_containing(result, "would not pass").speaker == "John Dorsey"
+
+
+def test_a_continuation_speaking_as_i_keeps_its_past_tense_sentences():
+    result = extract([
+        "I feel responsible for the people of this city, Mayor Tomas Berg told the council. "
+        "But the requests were handled by the harbor office. I did not see them.",
+    ])
+    quote = quote_containing(result, "requests were handled")
+    assert quote.text.endswith("I did not see them")
+    assert quote.speaker == "Tomas Berg"
+
+
+def test_we_want_to_point_out_is_the_speakers_voice_not_the_reporters():
+    result = extract([
+        "They turned the harbor fund into a piggy bank, Mayor Tomas Berg said. And we want to "
+        "point that out. We will restore the fund.",
+    ])
+    assert quote_containing(result, "we want to point that out").speaker == "Tomas Berg"

@@ -113,10 +113,8 @@ def _narrative(sent) -> bool:
     if any(t.text in _MARKS for t in sent):
         return True
     for t in sent:
-        if t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and not any(
-            c.dep_ == "nsubj" and c.lower_ in ("i", "we", "you") for c in t.children
-        ):
-            return True  # "Brandt said", not "I say" or "you will find"
+        if t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and not _first_or_second(t):
+            return True  # "Brandt said", not "I say", "we want to point out", "you will find"
     if sent.text.rstrip().endswith("?"):
         return False  # the reporter tells; the speaker asks
     root = sent.root
@@ -134,6 +132,18 @@ def _colon_after_verb(text: str, cand) -> bool:
     return cand.verb_at >= 0 and bool(
         re.fullmatch(r"\S*\s*:\s*", text[cand.verb_at : cand.start])
     )
+
+
+def _first_or_second(verb) -> bool:
+    """The verb's subject, or the subject of the verb it depends on, is I, we or you."""
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects[0].lower_ in ("i", "we", "you")
+        if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    return False
 
 
 def _past_event(sent) -> bool:
@@ -165,19 +175,23 @@ def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] 
     attribution = next((s for s in doc.sents if s.start_char <= cand.verb_at < s.end_char), None)
     if attribution is None:
         return None
-    start = end = None
+    run = []
     for sent in doc.sents:
         if sent.start_char < max(attribution.end_char, cand.end):
             continue
-        if _narrative(sent) or _past_event(sent) or any(
+        if _narrative(sent) or any(
             sent.start_char <= c.verb_at < sent.end_char for c in candidates
         ) or any(r[0] < sent.end_char and sent.start_char < r[1] for r in regions):
             break
-        start = sent.start_char if start is None else start
-        end = sent.end_char
-    if start is None:
+        run.append(sent)
+    # A past event told of someone else ends the quote, unless the run speaks as I or we
+    # ("The requests were handled by the department. I didnt see them.").
+    if not any(_FIRST_PERSON.search(sent.text) for sent in run):
+        cut = next((i for i, sent in enumerate(run) if _past_event(sent)), len(run))
+        run = run[:cut]
+    if not run:
         return None
-    start, end = _trim(text, start, end)
+    start, end = _trim(text, run[0].start_char, run[-1].end_char)
     end = end - 1 if text[start:end].endswith(".") else end
     return (start, end) if len(text[start:end].split()) >= 3 else None
 
