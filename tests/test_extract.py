@@ -852,3 +852,12 @@ def test_we_want_to_point_out_is_the_speakers_voice_not_the_reporters():
         "point that out. We will restore the fund.",
     ])
     assert quote_containing(result, "we want to point that out").speaker == "Tomas Berg"
+
+
+def test_a_long_quote_the_parser_leaves_unlabelled_is_still_quoted():
+    result = extract([
+        "The savings his ad attacks do not cut a single guaranteed harbor benefit, and Mitt "
+        "Romney embraced the very same savings when he promised hed sign Paul Ryans budget, "
+        "Smith said.",
+    ])
+    assert quote_containing(result, "do not cut a single guaranteed harbor benefit").verb == "said"

@@ -235,15 +235,22 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
                                         "inverted-alone", token.idx))
             continue
         speaker = _subject(token)
-        aside = (  # "Q, Mr. Thibodeau said, and ...": the parser hangs the verb on Q
-            not comps and token.dep_ == "parataxis" and token.i > token.head.i
-            and speaker is not None and token.sent.start < speaker.left_edge.i < token.i
-        )
-        if aside:
-            comps = [token.head]
+        # "Q, Mr. Thibodeau said, and ...": the parser hangs the verb on Q (parataxis) or Q on
+        # the verb by an unlabelled "dep": Q is still everything before the speaker.
+        aside = None
+        if not comps and speaker is not None and token.sent.start < speaker.left_edge.i < token.i:
+            if token.dep_ == "parataxis" and token.i > token.head.i:
+                aside = token.head
+            elif doc[speaker.left_edge.i - 1].text == ",":
+                aside = next(
+                    (c for c in token.lefts if c.dep_ == "dep" and c.i < speaker.left_edge.i),
+                    None,
+                )
+        if aside is not None:
+            comps = [aside]
         for comp in comps[:1]:
             first, last = comp.left_edge, comp.right_edge
-            if aside:
+            if aside is not None:
                 first, last = token.sent[0], doc[speaker.left_edge.i - 1]
             if first.lower_ == "that" and first.dep_ == "mark":
                 first = doc[first.i + 1]
