@@ -861,3 +861,12 @@ def test_a_long_quote_the_parser_leaves_unlabelled_is_still_quoted():
         "Smith said.",
     ])
     assert quote_containing(result, "do not cut a single guaranteed harbor benefit").verb == "said"
+
+
+def test_a_name_the_model_keeps_calling_a_person_is_not_a_place_after_to():
+    result = extract([
+        "Senators said the speech was an affront to Obama and the administration.",
+        "Aides said Obama would not meet the visitor.",
+        "The deal is a signature Obama policy, and Obama has defended it.",
+    ])
+    assert "Obama" in people(result)

@@ -381,16 +381,17 @@ def _story_places(
 ) -> set[str]:
     """Forms the model mostly calls a place in this story, and their nationality forms
     ('Norvaska' -> 'Norvaskan'), so invented or rare countries are places too."""
-    votes: dict[str, list[int]] = {}
+    votes: dict[str, list[int]] = {}  # form -> [place, organisation or person, person]
     for m in mentions:
         key = m.text.lower()
-        votes.setdefault(key, [0, 0])
+        votes.setdefault(key, [0, 0, 0])
         if m.label in ("GPE", "LOC"):
             votes[key][0] += 1
         elif m.label in ("ORG", "PERSON"):
             votes[key][1] += 1
+            votes[key][2] += m.label == "PERSON"
     places = {
-        k for k, (place, other) in votes.items()
+        k for k, (place, other, _person) in votes.items()
         if place > other and k not in _INSTITUTIONS and k not in known.organisations
         and k not in known.people
     }
@@ -407,7 +408,10 @@ def _story_places(
             places.add(k)
         elif k in place_heads and votes[k][1] <= 1:
             places.add(k)
-        elif k in place_contexts and not k.isupper() and k not in COMPANY_WORDS:
+        elif (
+            k in place_contexts and not k.isupper() and k not in COMPANY_WORDS
+            and not votes[k][2] > max(1, votes[k][0])  # "an affront to Obama", Obama six times
+        ):
             places.add(k)
     places |= {k for k in PLACES}
     derived = set()
