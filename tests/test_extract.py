@@ -870,3 +870,8 @@ def test_a_name_the_model_keeps_calling_a_person_is_not_a_place_after_to():
         "The deal is a signature Obama policy, and Obama has defended it.",
     ])
     assert "Obama" in people(result)
+
+
+def test_a_surname_ending_in_s_keeps_it_before_a_noun():
+    result = extract(["The cable, sent under Ambassador Chris Stevens signature, warned of it."])
+    assert people(result) == {"Chris Stevens"}

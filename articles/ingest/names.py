@@ -106,6 +106,13 @@ _PLURAL_NAME_ENDINGS = set(
     airlines motors sachs airways works labs networks technologies studies veterans
     democrats republicans americans games olympics paralympics""".split()
 )
+# Common surnames that end in s: "Ambassador Chris Stevens signature" is Stevens, not Steven.
+_S_SURNAMES = set(
+    """adams andrews banks brooks burns collins davies davis edwards evans gates hastings
+    harris hayes hawkins hopkins hughes jenkins jennings jones lewis matthews meyers myers
+    nichols owens perkins peters phillips powers reynolds richards roberts rogers ross
+    sanders simmons stevens watkins waters watts williams wilkins""".split()
+)
 
 
 def resolve_possessive(
@@ -122,7 +129,10 @@ def resolve_possessive(
             return stem
         if person and " " in lowered and last in forms:  # "Hillary Clintons", "Clinton" seen
             return stem
-        if before_noun and len(last) > 2 and text.split()[-1].lower() not in _PLURAL_NAME_ENDINGS:
+        if (
+            before_noun and len(last) > 2
+            and text.split()[-1].lower() not in _PLURAL_NAME_ENDINGS | _S_SURNAMES
+        ):
             return stem
     return text
 
