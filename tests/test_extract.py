@@ -875,3 +875,48 @@ def test_a_name_the_model_keeps_calling_a_person_is_not_a_place_after_to():
 def test_a_surname_ending_in_s_keeps_it_before_a_noun():
     result = extract(["The cable, sent under Ambassador Chris Stevens signature, warned of it."])
     assert people(result) == {"Chris Stevens"}
+
+
+def test_a_speech_verb_inside_someone_elses_marked_words_is_part_of_their_quote():
+    result = extract([
+        '"Congressman, that cable did not come to my attention," Minister Helena Marsh '
+        'testified before the harbor committee. "I have made it very clear that the cable did '
+        "not come to my attention or above the deputy level where the board placed "
+        'responsibility where, as I think, Ambassador Tomas Berg said the rubber hit the road."',
+    ])
+    assert quote_containing(result, "I have made it clear").speaker == "Helena Marsh"
+
+
+def test_i_am_not_saying_inside_a_quote_is_not_a_quote_of_its_own():
+    result = extract([
+        "Im looking at all options, Governor Paul Lind said. Im not going to say that Im not "
+        "going to finish it.",
+    ])
+    assert not [q for q in result.quotes if q.verb == "say"]
+
+
+def test_according_to_a_paper_does_not_take_the_words_of_the_one_who_said_them():
+    result = extract([
+        "Governor Paul Lind met the mayor on Monday.",
+        "I will not resign, he said after the meeting, according to the Harbor Gazette.",
+    ])
+    quote = quote_containing(result, "I will not resign")
+    assert quote.verb == "said"
+    assert quote.speaker == "Paul Lind"
+
+
+def test_a_colon_inside_an_inverted_quote_starts_the_quoted_words():
+    result = extract([
+        "Governor Paul Lind nevertheless said he was seeking guidance and vowed to make one "
+        "change: I will no longer speak to the press after today, he said.",
+    ])
+    quote = quote_containing(result, "I will no longer speak to the press")
+    assert quote.text.startswith("I will no longer")
+    assert quote_containing(result, "he was seeking guidance").speaker == "Paul Lind"
+
+
+def test_democrats_of_a_chamber_are_not_the_chamber_speaking():
+    result = extract([
+        "More than a half-dozen House and Senate Democrats have said they will skip the event.",
+    ])
+    assert quote_containing(result, "they will skip the event").speaker is None

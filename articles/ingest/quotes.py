@@ -213,8 +213,12 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             before = doc[sent.start : phrase_first.i]
             after = doc[phrase_last.i + 1 : sent.end]
             piece = before if len(before) >= len(after) else after
-            if len(piece) < 3:
-                continue
+            if len(piece) < 3 or any(
+                t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and _subject(t) is not None
+                and (t.dep_ == "parataxis" or any(c.dep_ == "ccomp" for c in t.children))
+                for t in piece
+            ):
+                continue  # "I will not resign, he said ..., according to the Globe": he said it
             s, e = _trim(text, *_span_of(doc, piece[0], piece[-1]))
             e = e - 1 if text[s:e].endswith(".") and piece is after else e
             found.append(_Candidate(s, e, "according to", obj, "reported", "according-to",
@@ -276,6 +280,13 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
                     for t in doc[sent_first.i : first.i]
                 ):
                     first = sent_first
+            if inverted:
+                # "X said A and vowed to change: B, he said": B alone is what he said here.
+                colon = next((t for t in reversed(doc[first.i : last.i]) if t.text == ":"), None)
+                if colon is not None and any(
+                    t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS for t in doc[first.i : colon.i]
+                ):
+                    first = doc[colon.i + 1]
             s, e = _trim(text, *_span_of(doc, first, last))
             if inverted:
                 s = _extend_back(text, doc, s)
@@ -406,7 +417,8 @@ _PERSON_NOUNS = (ROLE_NOUNS - {"spokesman", "spokeswoman", "spokesperson"}) | {
 
 
 def _person_noun(token) -> bool:
-    return token.lower_ in _PERSON_NOUNS or lemma(token) in _PERSON_NOUNS
+    # "Democrats" may come back from the parser as a proper noun whose lemma keeps its s
+    return bool({token.lower_, lemma(token), token.lower_.removesuffix("s")} & _PERSON_NOUNS)
 
 
 def _object_of_to(token) -> bool:
@@ -788,6 +800,12 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                 for o in candidates
             )
             and not (c.speaker_token is not None and lemma(c.speaker_token) in _INANIMATE)
+            # "I am not saying that ...", or a verb inside someone's marked words ("..., as
+            # Ambassador Pickering said, ..."): part of a quote, not a quote of its own.
+            and not (c.speaker_token is not None and c.speaker_token.lower_ in ("i", "we", "you"))
+            and not any(
+                start <= c.verb_at < end and not lost for start, end, lost in regions
+            )
         ]
         for cand in sorted(candidates, key=lambda c: c.start):
             inside = [r for r in regions if r[0] < cand.end and cand.start < r[1]]
