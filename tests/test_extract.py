@@ -884,7 +884,7 @@ def test_a_speech_verb_inside_someone_elses_marked_words_is_part_of_their_quote(
         "not come to my attention or above the deputy level where the board placed "
         'responsibility where, as I think, Ambassador Tomas Berg said the rubber hit the road."',
     ])
-    assert quote_containing(result, "I have made it clear").speaker == "Helena Marsh"
+    assert quote_containing(result, "I have made it very clear").speaker == "Helena Marsh"
 
 
 def test_i_am_not_saying_inside_a_quote_is_not_a_quote_of_its_own():
