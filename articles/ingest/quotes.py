@@ -848,8 +848,14 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
             if len(text[s:e].split()) < 4:
                 continue  # a scare quote or a title, not speech
             attribution = _nearby_attribution(doc, s, e, chosen)
+            verb = None
             if attribution is None:
                 verb = _verb_just_before(text, doc, s) or _verb_just_after(doc, e)
+                speakers = {q.speaker: q for q in chosen if q.speaker is not None}
+                if verb is None and len(speakers) == 1:
+                    # '"A," X testified before the committee. "B."': one voice speaks here.
+                    attribution = next(iter(speakers.values()))
+            if attribution is None:
                 subject = _subject(verb) if verb is not None else None
                 if subject is not None:
                     actor, speaker_text, confidence = resolver.resolve(index, subject, (s, e))
