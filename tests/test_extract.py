@@ -920,3 +920,22 @@ def test_democrats_of_a_chamber_are_not_the_chamber_speaking():
         "More than a half-dozen House and Senate Democrats have said they will skip the event.",
     ])
     assert quote_containing(result, "they will skip the event").speaker is None
+
+
+def test_the_reporter_telling_what_happened_does_not_open_the_quote_after_it():
+    result = extract([
+        "Some councillors quickly shot down the mayors idea. You cannot close the harbor by "
+        "decree, Councillor Tomas Berg said on Tuesday.",
+    ])
+    quote = quote_containing(result, "You cannot close the harbor by decree")
+    assert quote.text.startswith("You cannot")
+    assert quote.speaker == "Tomas Berg"
+
+
+def test_a_titled_show_in_marks_is_not_given_to_the_paragraphs_speaker():
+    result = extract([
+        'Senator Ann Holt said on Fox News that the deal was dangerous. She spoke on "On the '
+        'Record with Greta Van Susteren."',
+    ])
+    assert not [q for q in result.quotes if q.text.startswith("On the Record")
+                and q.speaker is not None]

@@ -146,6 +146,7 @@ TITLES = frozenset(
     commissioner chairman chairwoman chair director ceo former acting deputy assistant
     foreign defense defence interior state u.s. us gop democratic republican
     historian professor prof economist analyst lawyer activist author scholar researcher
+    councillor councilor councilman councilwoman alderman
     """.split()
 )
 

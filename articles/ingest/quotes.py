@@ -154,7 +154,12 @@ def _past_event(sent) -> bool:
     if "VBD" not in tenses:
         return False
     subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return bool(subjects) and all(c.lower_ not in ("i", "we", "you") for c in subjects)
+    return bool(subjects) and all(c.lower_ not in _NOT_SOMEONE_ELSE for c in subjects)
+
+
+# Subjects that do not tell of someone else: the speaker ("I", "we"), the listener, or a
+# judgement on a thing ("This was not a mistake", "They turned it into a piggy bank").
+_NOT_SOMEONE_ELSE = {"i", "we", "you", "this", "that", "it", "there", "these", "those", "they"}
 
 
 def _extend_back(text: str, doc, start: int) -> int:
@@ -162,7 +167,7 @@ def _extend_back(text: str, doc, start: int) -> int:
     earlier sentences of the paragraph that read as the speaker's own words."""
     sents = [s for s in doc.sents if s.end_char <= start]
     for sent in reversed(sents):
-        if _narrative(sent):
+        if _narrative(sent) or (_past_event(sent) and not _FIRST_PERSON.search(sent.text)):
             break
         start = sent.start_char
     return start
@@ -847,12 +852,15 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                 continue
             if len(text[s:e].split()) < 4:
                 continue  # a scare quote or a title, not speech
-            attribution = _nearby_attribution(doc, s, e, chosen)
+            said = doc.char_span(s, e, alignment_mode="expand")
+            speech = said is not None and any(t.pos_ in ("VERB", "AUX") for t in said)
+            # Words without a verb ("On the Record with Greta Van Susteren") are a title.
+            attribution = _nearby_attribution(doc, s, e, chosen) if speech else None
             verb = None
             if attribution is None:
                 verb = _verb_just_before(text, doc, s) or _verb_just_after(doc, e)
                 speakers = {q.speaker: q for q in chosen if q.speaker is not None}
-                if verb is None and len(speakers) == 1:
+                if verb is None and len(speakers) == 1 and speech:
                     # '"A," X testified before the committee. "B."': one voice speaks here.
                     attribution = next(iter(speakers.values()))
             if attribution is None:
