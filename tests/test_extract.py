@@ -939,3 +939,11 @@ def test_a_titled_show_in_marks_is_not_given_to_the_paragraphs_speaker():
     ])
     assert not [q for q in result.quotes if q.text.startswith("On the Record")
                 and q.speaker is not None]
+
+
+def test_storms_rooms_and_faiths_are_not_organisations():
+    result = extract([
+        "The governor, a Mormon, toured the coast after Hurricane Sandy and later met the "
+        "president in the Oval Office.",
+    ])
+    assert not organisations(result) & {"Mormon", "Hurricane Sandy", "Oval Office"}

@@ -305,6 +305,13 @@ _NOT_ORG_ENDINGS = {
     "conference", "convention", "festival", "rally", "branch", "hill", "tower", "towers",
     "building", "plaza", "bridge", "stadium", "arena", "park",
 }
+# Storms and rooms: "Hurricane Sandy", "the Oval Office".
+_NOT_ORG_STARTS = {"hurricane", "storm", "typhoon", "cyclone", "tropical", "oval"}
+_FAITHS = {
+    "mormon", "mormons", "catholic", "catholics", "muslim", "muslims", "jewish", "christian",
+    "christians", "evangelical", "evangelicals", "protestant", "protestants", "hindu",
+    "buddhist", "sikh",
+}
 # Heads of a programme or policy ("Social Security"): not an organisation when every word
 # before them is an ordinary dictionary word; a name before them ("Vallkor Security") is a firm.
 _PARTY_WORDS = {"republican", "democratic", "democrat", "gop", "conservative", "liberal", "labour"}
@@ -319,8 +326,10 @@ def org_plausible(text: str, person_forms: set[str]) -> bool:
     if len(tokens) > 1 and first.endswith("s") and is_place(first[:-1]):
         tokens = tokens[1:]  # "Ukraines Crimean Peninsula"
         text = " ".join(tokens)
-    if tokens[-1].lower() in _NOT_ORG_ENDINGS:
+    if tokens[-1].lower() in _NOT_ORG_ENDINGS or tokens[0].lower() in _NOT_ORG_STARTS:
         return False
+    if len(tokens) == 1 and tokens[0].lower() in _FAITHS:
+        return False  # "a Mormon", "Catholic voters": a faith, like a nationality
     if re.match(r"(?i)(ex|pro|anti|non|post|pre)-", text):
         return False
     parts = [p for p in re.split(r"[-/–]", text) if p]
