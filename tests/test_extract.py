@@ -947,3 +947,14 @@ def test_storms_rooms_and_faiths_are_not_organisations():
         "president in the Oval Office.",
     ])
     assert not organisations(result) & {"Mormon", "Hurricane Sandy", "Oval Office"}
+
+
+def test_a_question_asked_aloud_is_a_quote_but_asked_whether_is_not():
+    result = extract([
+        "Congressman Bob Hale looked irritated and immediately asked, who are you people?",
+        "Congressman Bob Hale asked whether the vote could wait.",
+        "It was always told to me that you needed a new law, Hale said.",
+    ])
+    assert quote_containing(result, "who are you people").speaker == "Bob Hale"
+    assert not [q for q in result.quotes if "vote could wait" in q.text]
+    assert not [q for q in result.quotes if q.text == "you needed a new law"]

@@ -159,7 +159,7 @@ SPEECH_VERBS = frozenset(
     remark recall report reiterate testify concede allege caution counter agree disagree
     conclude continue boast joke quip lament tout urge demand pledge threaten accuse
     indicate point mention describe call signal estimate predict rule find
-    posit comment relay exclaim proclaim retort recount muse reason scoff wonder
+    posit comment relay exclaim proclaim retort recount muse reason scoff wonder advise ask
     """.split()
 )
 

@@ -243,6 +243,13 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
                 found.append(_Candidate(s, e, token.lower_, _subject(token), "direct",
                                         "inverted-alone", token.idx))
             continue
+        # "asked whether ...", "asked that ... be": a question or a request reported, not
+        # something said ("asks, who are you?" is); and "It was always told to me that ...":
+        # no one says it here (it is inside a quote).
+        if lemma(token) == "ask":
+            comps = [c for c in comps if not any(m.dep_ == "mark" for m in c.children)]
+        if any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in token.children):
+            continue
         speaker = _subject(token)
         # "Q, Mr. Thibodeau said, and ...": the parser hangs the verb on Q (parataxis) or Q on
         # the verb by an unlabelled "dep": Q is still everything before the speaker.
