@@ -958,3 +958,17 @@ def test_a_question_asked_aloud_is_a_quote_but_asked_whether_is_not():
     assert quote_containing(result, "who are you people").speaker == "Bob Hale"
     assert not [q for q in result.quotes if "vote could wait" in q.text]
     assert not [q for q in result.quotes if q.text == "you needed a new law"]
+
+
+def test_a_second_speech_verb_joined_by_and_or_but_opens_a_second_quote():
+    result = extract([
+        "Mayor Tomas Berg responded that the council had delayed aid to the harbor and said he "
+        "would provide a list of steps that had been taken to repair the docks.",
+        "Mayor Tomas Berg said he doesnt share her overall philosophy but said her books showed "
+        "how the pitfalls of socialism can hurt the economy.",
+    ])
+    delayed = quote_containing(result, "delayed aid")
+    assert delayed.text == "the council had delayed aid to the harbor"
+    assert quote_containing(result, "he would provide a list").speaker == "Tomas Berg"
+    assert quote_containing(result, "philosophy").text == "he doesnt share her overall philosophy"
+    assert quote_containing(result, "her books showed").speaker == "Tomas Berg"

@@ -343,16 +343,20 @@ def _attribution_alone(verb) -> bool:
 
 
 def _before_continuation(doc, comp, first, last):
-    """'that A, adding that B': A ends before the participle that opens the next quote."""
+    """'that A, adding that B' or 'that A and said B': A ends before the verb that opens
+    the next quote."""
     for t in doc[first.i + 1 : last.i + 1]:
+        joined = doc[t.i - 1].text in (",", ";", "—", "–", "-", "and") or (
+            doc[t.i - 1].lower_ == "but" and t.tag_ != "VBG"
+        )
         if (
-            t.tag_ == "VBG" and t.dep_ in ("advcl", "conj", "xcomp") and t.head.i != t.i
+            (t.tag_ == "VBG" and t.dep_ in ("advcl", "conj", "xcomp") or t.dep_ == "conj")
+            and t.head.i != t.i and t.pos_ == "VERB"
             and lemma(t) in REPORTING_VERBS and t.i - first.i > 2
-            and any(c.dep_ == "ccomp" for c in t.children)
-            and doc[t.i - 1].text in (",", ";", "—", "–", "-", "and")
+            and any(c.dep_ == "ccomp" for c in t.children) and joined
         ):
             end = doc[t.i - 1]
-            while end.i > first.i and end.text in (",", ";", "—", "–", "-", "and"):
+            while end.i > first.i and end.lower_ in (",", ";", "—", "–", "-", "and", "but"):
                 end = doc[end.i - 1]
             return end
     return last
@@ -379,6 +383,14 @@ def _subject(verb):
             hung = next((c for c in child.lefts if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
             if hung is not None:
                 return hung
+    # "X responded that A had happened and said ...": the parser may join "said" to the
+    # clause X reports; the speaker is X, not A's subject.
+    outer = verb.head.head
+    if (
+        verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and outer.pos_ == "VERB"
+        and lemma(outer) in REPORTING_VERBS
+    ):
+        return _subject(outer)
     # "..., adding that", "saying it", "and added that", "before relaying that": the
     # governing verb's speaker.
     head = verb
