@@ -972,3 +972,12 @@ def test_a_second_speech_verb_joined_by_and_or_but_opens_a_second_quote():
     assert quote_containing(result, "he would provide a list").speaker == "Tomas Berg"
     assert quote_containing(result, "philosophy").text == "he doesnt share her overall philosophy"
     assert quote_containing(result, "her books showed").speaker == "Tomas Berg"
+
+
+def test_photo_credits_edits_and_words_opening_a_sentence_are_not_people():
+    result = extract([
+        "Guilty, Your Honor, the defendant said on Monday.",
+        "Senator Mike Enzi of Wyoming voted against the bill. (Jonathan Ernst/File Photo)",
+        "QUESTION: What did the senator say?",
+    ])
+    assert people(result) == {"Mike Enzi"}

@@ -221,7 +221,10 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
                     following is not None and following.is_lower
                     and following.tag_ in ("NN", "NNS", "JJ", "VBG") and ent.text.endswith("s")
                 )
-                found.append(Mention(index, start, end, text, label, None, before_noun))
+                opens = all(t.is_punct for t in doc[ent.sent.start : ent.start])
+                found.append(
+                    Mention(index, start, end, text, label, None, before_noun, opens)
+                )
     return found
 
 

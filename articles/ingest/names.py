@@ -9,7 +9,7 @@ possessive is the name it belongs to, and places never become actors.
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import NATIONALITIES, NOT_NAMES, PLACES, TITLES
+from .lexicon import FEMALE_NAMES, MALE_NAMES, NATIONALITIES, NOT_NAMES, PLACES, TITLES
 from .pipeline import dictionary_words
 from .types import KnownEntities
 
@@ -30,6 +30,7 @@ class Mention:
     label: str  # the model's label, or "KNOWN_PERSON" / "KNOWN_ORG"
     canonical: str | None = None  # from KnownEntities
     before_noun: bool = False  # a lower-case noun follows: "Supreme Courts ruling"
+    opens_sentence: bool = False  # the first word of its sentence
 
 
 @dataclass
@@ -87,6 +88,34 @@ def _looks_like_name(text: str) -> bool:
     if text.lower() in NOT_NAMES:
         return False
     return len(text) > 1
+
+
+def _without_home_place(name: str) -> str:
+    """'Mike Enzi of Wyoming' -> 'Mike Enzi'."""
+    match = re.fullmatch(r"(.+?) of ([A-Z][\w.]*(?: [A-Z][\w.]*)?)", name)
+    return match[1] if match and is_place(match[2]) else name
+
+
+def _person_name(text: str) -> bool:
+    """A name for a person: not a photo credit ("Jonathan Ernst/File Photo"), a bracketed
+    edit ("Tom] Frieden") or a shouted word ("QUESTION")."""
+    if not _looks_like_name(text) or any(ch in text for ch in "/[]"):
+        return False
+    return not (" " not in text and text.isupper() and len(text) > 3)
+
+
+def _drop_stray_words(people: list["Actor"]) -> list["Actor"]:
+    """One-word "people" that are an ordinary word opening a sentence every time ("Guilty,
+    Your Honor", "Absurd, he said"): the model's guess on a capital, not a person."""
+    nouns, adjectives = dictionary_words()
+    first_names = FEMALE_NAMES | MALE_NAMES
+    return [
+        a for a in people
+        if a.known or len(a.forms) != 1 or " " in next(iter(a.forms))
+        or not all(m.opens_sentence for m in a.mentions)
+        or (word := next(iter(a.forms)).lower()) in first_names
+        or not (word in nouns or word in adjectives)
+    ]
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -209,8 +238,8 @@ def build_actors(
     for m in pending:
         if m.label != "PERSON":
             continue
-        name = strip_titles(m.text)
-        if len(name.split()) >= 2 and _looks_like_name(name) and not is_place(name):
+        name = _without_home_place(strip_titles(m.text))
+        if len(name.split()) >= 2 and _person_name(name) and not is_place(name):
             full.append((m, name))
     surname_index: dict[str, list[Actor]] = {}
     for actor in people:  # curated people are reachable by surname too
@@ -252,7 +281,7 @@ def build_actors(
             actor = None
         if actor is not None:
             add(actor, m, name)
-        elif m.label == "PERSON" and _looks_like_name(name) and not is_place(name):
+        elif m.label == "PERSON" and _person_name(name) and not is_place(name):
             key = name.lower()
             if key not in single_people:
                 single_people[key] = Actor(kind=PERSON)
@@ -268,6 +297,7 @@ def build_actors(
                 placed.add(id(m))
 
     # Organisations.
+    people = _drop_stray_words(people)
     legislature = bool(words & {"senate", "congress", "representatives", "congressional"})
     org_mentions = [
         m for m in rest
