@@ -981,3 +981,13 @@ def test_photo_credits_edits_and_words_opening_a_sentence_are_not_people():
         "QUESTION: What did the senator say?",
     ])
     assert people(result) == {"Mike Enzi"}
+
+
+def test_words_that_run_on_after_a_mid_sentence_attribution_are_quoted():
+    result = extract([
+        "We have worked very hard to have that, Mayor Anna Berg said, and we will work very "
+        "hard to keep it.",
+    ])
+    quote = quote_containing(result, "we will work very hard to keep it")
+    assert quote.speaker == "Anna Berg"
+    assert quote.text.startswith("and we will")

@@ -8,6 +8,7 @@ surname, a role ("the Kremlin spokesman") or a pronoun. When that is unclear the
 None rather than a guess.
 """
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -127,6 +128,25 @@ def _narrative(sent) -> bool:
     return False
 
 
+def _run_on(text: str, doc, cand, attribution) -> int | None:
+    """Where 'Q1, she said, and we will work hard' runs on after the attribution: the 'and'
+    or 'but', when what follows speaks as I or we and no other speech verb takes it."""
+    verb = next((t for t in attribution if t.idx == cand.verb_at), None)
+    if verb is None:
+        return None
+    tail = [t for t in attribution if t.i > verb.i]
+    for comma, joiner in itertools.pairwise(tail):
+        if comma.text == "," and joiner.lower_ in ("and", "but"):
+            rest = doc[joiner.i : attribution.end]
+            if _FIRST_PERSON.search(rest.text) and not any(
+                t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and not _first_or_second(t)
+                for t in rest
+            ):
+                return joiner.idx
+            return None
+    return None
+
+
 def _colon_after_verb(text: str, cand) -> bool:
     """'He added: Q1. Q2.'"""
     return cand.verb_at >= 0 and bool(
@@ -180,6 +200,8 @@ def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] 
     attribution = next((s for s in doc.sents if s.start_char <= cand.verb_at < s.end_char), None)
     if attribution is None:
         return None
+    # "Q1, she said, and we will ...": the words run on in the attribution's own sentence.
+    lead = _run_on(text, doc, cand, attribution) if cand.method.startswith("inverted") else None
     run = []
     for sent in doc.sents:
         if sent.start_char < max(attribution.end_char, cand.end):
@@ -194,9 +216,13 @@ def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] 
     if not any(_FIRST_PERSON.search(sent.text) for sent in run):
         cut = next((i for i, sent in enumerate(run) if _past_event(sent)), len(run))
         run = run[:cut]
-    if not run:
+    if lead is not None:
+        start, end = lead, run[-1].end_char if run else attribution.end_char
+    elif not run:
         return None
-    start, end = _trim(text, run[0].start_char, run[-1].end_char)
+    else:
+        start, end = run[0].start_char, run[-1].end_char
+    start, end = _trim(text, start, end)
     end = end - 1 if text[start:end].endswith(".") else end
     return (start, end) if len(text[start:end].split()) >= 3 else None
 
