@@ -991,3 +991,13 @@ def test_words_that_run_on_after_a_mid_sentence_attribution_are_quoted():
     quote = quote_containing(result, "we will work very hard to keep it")
     assert quote.speaker == "Anna Berg"
     assert quote.text.startswith("and we will")
+
+
+def test_the_town_of_a_name_makes_it_a_place():
+    result = extract([
+        "Storm surges broke through sea walls in the coastal town of Greywell on Monday.",
+        "We are asking the world to look at Greywell, Mayor Anna Berg said.",
+        "Its director warned that a third of Greywell could be under water.",
+        "The pledge came too late for Greywell, the coalition said.",
+    ])
+    assert people(result) == {"Anna Berg"}

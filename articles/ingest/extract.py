@@ -30,7 +30,8 @@ CREDIT_LINE = re.compile(
 # A paragraph that is only a name ("Jane Roe"): a byline left among the paragraphs.
 _BYLINE = re.compile(r"(?:By )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}")
 _PLACE_CONTEXT = re.compile(
-    r"\b(?:in|to|from|near|across|into|outside|around|visited|capital,?) ([A-Z][a-z]+)\b(?! [A-Z])"
+    r"\b(?:in|to|from|near|across|into|outside|around|visited|capital,?"
+    r"|(?:town|city|village|port|province|region|district) of) ([A-Z][a-z]+)\b(?! [A-Z])"
 )
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # A name right after one of these is a person whatever the model says ("Chancellor Olaf Scholz").
