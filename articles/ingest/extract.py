@@ -30,8 +30,11 @@ CREDIT_LINE = re.compile(
 # A paragraph that is only a name ("Jane Roe"): a byline left among the paragraphs.
 _BYLINE = re.compile(r"(?:By )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}")
 _PLACE_CONTEXT = re.compile(
-    r"\b(?:in|to|from|near|across|into|outside|around|visited|capital,?"
-    r"|(?:town|city|village|port|province|region|district) of) ([A-Z][a-z]+)\b(?! [A-Z])"
+    r"\b(?:in|to|from|near|across|into|outside|around|visited|capital,?) ([A-Z][a-z]+)\b(?! [A-Z])"
+)
+# "the coastal town of Greywell": a place whatever the model calls it elsewhere.
+_NAMED_PLACE = re.compile(
+    r"\b(?:town|city|village|port|province|region|district) of ([A-Z][a-z]+)\b(?! [A-Z])"
 )
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # A name right after one of these is a person whatever the model says ("Chancellor Olaf Scholz").
@@ -452,7 +455,8 @@ def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Ext
     place_contexts = {
         w.lower() for p in paragraphs for w in re.findall(_PLACE_CONTEXT, p)
     }
-    actors = build_actors(mentions, known, words, place_contexts)
+    named_places = {w.lower() for p in paragraphs for w in re.findall(_NAMED_PLACE, p)}
+    actors = build_actors(mentions, known, words, place_contexts, named_places)
     _document_pass(paragraphs, actors, skip)
     _collect_titles(docs, actors)
 

@@ -171,6 +171,7 @@ def build_actors(
     known: KnownEntities,
     words: set[str] = frozenset(),
     place_contexts: set[str] = frozenset(),
+    named_places: set[str] = frozenset(),
 ) -> list[Actor]:
     """Group cleaned mentions into people and organisations."""
     blocked = {b.lower() for b in known.blocked}
@@ -187,7 +188,7 @@ def build_actors(
             and m.text.lower() not in standalone and m.text.split()[-1].lower() not in standalone,
             m.label == "PERSON",
         )
-    story_places = _story_places(mentions, known, words, place_contexts)
+    story_places = _story_places(mentions, known, words, place_contexts, named_places)
     person_surnames = {
         m.text.split()[-1].lower() for m in mentions if m.label == "PERSON" and " " in m.text
     }
@@ -426,7 +427,11 @@ def _nationality_forms(name: str) -> set[str]:
 
 
 def _story_places(
-    mentions: list[Mention], known: KnownEntities, words: set[str], place_contexts: set[str]
+    mentions: list[Mention],
+    known: KnownEntities,
+    words: set[str],
+    place_contexts: set[str],
+    named_places: set[str] = frozenset(),
 ) -> set[str]:
     """Forms the model mostly calls a place in this story, and their nationality forms
     ('Norvaska' -> 'Norvaskan'), so invented or rare countries are places too."""
@@ -456,6 +461,8 @@ def _story_places(
         if len(k) > 3 and _nationality_forms(k) - {k + "s"} & words:
             places.add(k)
         elif k in place_heads and votes[k][1] <= 1:
+            places.add(k)
+        elif k in named_places:
             places.add(k)
         elif (
             k in place_contexts and not k.isupper() and k not in COMPANY_WORDS
