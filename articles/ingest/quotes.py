@@ -128,7 +128,7 @@ def _narrative(sent) -> bool:
     return False
 
 
-def _run_on(text: str, doc, cand, attribution) -> int | None:
+def _run_on(doc, cand, attribution) -> int | None:
     """Where 'Q1, she said, and we will work hard' runs on after the attribution: the 'and'
     or 'but', when what follows speaks as I or we and no other speech verb takes it."""
     verb = next((t for t in attribution if t.idx == cand.verb_at), None)
@@ -201,7 +201,7 @@ def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] 
     if attribution is None:
         return None
     # "Q1, she said, and we will ...": the words run on in the attribution's own sentence.
-    lead = _run_on(text, doc, cand, attribution) if cand.method.startswith("inverted") else None
+    lead = _run_on(doc, cand, attribution) if cand.method.startswith("inverted") else None
     run = []
     for sent in doc.sents:
         if sent.start_char < max(attribution.end_char, cand.end):
