@@ -1001,3 +1001,12 @@ def test_the_town_of_a_name_makes_it_a_place():
         "The pledge came too late for Greywell, the coalition said.",
     ])
     assert people(result) == {"Anna Berg"}
+
+
+def test_a_unit_named_after_its_organisations_stripped_possessive_is_a_second_organisation():
+    result = extract([
+        "said John Eastman of The Claremont Institutes Center for Constitutional Jurisprudence.",
+    ])
+    assert {"Claremont Institute", "Center for Constitutional Jurisprudence"} <= organisations(
+        result
+    )

@@ -209,8 +209,17 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
             ):
                 continue  # a headline's capitals make the model see names everywhere
             text = clean_name(ent.text)
+            unit = _unit_after_possessive(doc, ent) if label == "ORG" else None
+            if unit is not None:
+                # "The Claremont Institutes Center for Constitutional Jurisprudence": two.
+                owner = doc[ent.start : unit.i]
+                found.append(Mention(
+                    index, start, owner.end_char, clean_name(owner.text[:-1]), label
+                ))
+                start, text = unit.idx, clean_name(doc[unit.i : ent.end].text)
             if label == "ORG":
-                text, end = _org_extent(doc, ent, text, end)
+                named = doc[unit.i : ent.end] if unit is not None else ent
+                text, end = _org_extent(doc, named, text, end)
             before = doc[ent.start - 1] if ent.start else None
             if (
                 label != "PERSON" and before is not None and before.lower_ in _PERSON_CUES
@@ -319,6 +328,19 @@ def _title_fragment(doc, ent) -> bool:
         following is not None and following.lower_ in _ROLE_AFTER
         and following.text[:1].isupper() and last not in _ORG_HEADS
     )
+
+
+def _unit_after_possessive(doc, ent):
+    """The first word of a unit named after its organisation's stripped possessive
+    ("Institutes | Center for ...", "Departments | Office of Legal Counsel"), or None."""
+    for token in ent[1:-1]:
+        after = doc[token.i + 1]
+        if (
+            token.text.endswith("s") and token.text[:-1].lower() in _ORG_HEADS
+            and after.text[:1].isupper() and after.lower_ not in _ORG_HEADS
+        ):
+            return after
+    return None
 
 
 def _org_extent(doc, ent, text: str, end: int) -> tuple[str, int]:
