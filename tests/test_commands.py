@@ -165,3 +165,30 @@ def test_the_exit_statuses_from_a_shell(tmp_path):
     )
     assert dry_run.returncode == 1
     assert "1 file(s) rejected" in dry_run.stderr
+
+
+def test_extract_answers_on_a_database_not_yet_set_up(folder):
+    """`extract` stores nothing, so before `migrate` it still answers, without curated names,
+    and says why."""
+    import psycopg
+
+    url = _test_database_url()
+    empty = connection.settings_dict["NAME"] + "_unmigrated"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{empty}"')
+        admin.execute(f'CREATE DATABASE "{empty}"')
+    try:
+        extract = subprocess.run(
+            [sys.executable, "manage.py", "extract", str(folder / "a.txt"), "--json"],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + empty},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{empty}"')
+    assert extract.returncode == 0, extract.stderr
+    assert json.loads(extract.stdout)["title"] == "Harbour Pier to Open in June"
+    assert "database is not set up (run `python manage.py migrate`)" in extract.stderr

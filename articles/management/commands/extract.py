@@ -5,8 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from articles.ingest.parse import ParseError, parse
+from articles.ingest.types import KnownEntities
 from articles.services import extraction_run, known_entities
 
 
@@ -68,7 +70,16 @@ class Command(BaseCommand):
             parsed = parse(raw, filename=file, max_bytes=settings.ARCHIVE_MAX_FILE_BYTES)
         except ParseError as error:
             raise CommandError(str(error), returncode=2) from None
-        document = extraction_document(parsed, extraction_run(parsed.paragraphs, known_entities()))
+        try:
+            known = known_entities()
+        except DatabaseError:
+            # The command stores nothing, so it can still answer without the database.
+            self.stderr.write(
+                "The archive's database is not set up (run `python manage.py migrate`): "
+                "extracting without the names editors curated."
+            )
+            known = KnownEntities()
+        document = extraction_document(parsed, extraction_run(parsed.paragraphs, known))
         if as_json:
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
             return
