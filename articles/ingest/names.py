@@ -104,7 +104,7 @@ def _person_name(text: str) -> bool:
     return not (" " not in text and text.isupper() and len(text) > 3)
 
 
-def _drop_stray_words(people: list["Actor"]) -> list["Actor"]:
+def _drop_stray_words(people: list[Actor]) -> list[Actor]:
     """One-word "people" that are an ordinary word opening a sentence every time ("Guilty,
     Your Honor", "Absurd, he said"): the model's guess on a capital, not a person."""
     nouns, adjectives = dictionary_words()

@@ -258,15 +258,16 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
         if token.pos_ not in ("VERB", "AUX") or lemma(token) not in REPORTING_VERBS:
             continue
         comps = [c for c in token.children if c.dep_ == "ccomp" and not _absolute(c, token)]
-        if not comps and _attribution_alone(token):
+        speaker = _subject(token)
+        if not comps and _attribution_alone(token, speaker):
             # "Q1? Q2? Mrs. Clinton said, her voice rising.": the words are the sentences
             # before, when they read as the speaker's own.
             sent = token.sent
             s = _extend_back(text, doc, sent.start_char)
             if s < sent.start_char:
-                s, e = _trim(text, s, _subject(token).left_edge.idx)
+                s, e = _trim(text, s, speaker.left_edge.idx)
                 e = e - 1 if text[s:e].endswith(".") else e
-                found.append(_Candidate(s, e, token.lower_, _subject(token), "direct",
+                found.append(_Candidate(s, e, token.lower_, speaker, "direct",
                                         "inverted-alone", token.idx))
             continue
         # "asked whether ...", "asked that ... be": a question or a request reported, not
@@ -276,7 +277,6 @@ def _verb_candidates(text: str, doc) -> list[_Candidate]:
             comps = [c for c in comps if not any(m.dep_ == "mark" for m in c.children)]
         if any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in token.children):
             continue
-        speaker = _subject(token)
         # "Q, Mr. Thibodeau said, and ...": the parser hangs the verb on Q (parataxis) or Q on
         # the verb by an unlabelled "dep": Q is still everything before the speaker.
         aside = None
@@ -346,11 +346,10 @@ def _absolute(comp, verb) -> bool:
     )
 
 
-def _attribution_alone(verb) -> bool:
-    """A sentence that is only an attribution: 'Mrs. Clinton said.', 'he told reporters.',
-    'Thank you, he said in the message.'"""
+def _attribution_alone(verb, subject) -> bool:
+    """A sentence that is only an attribution, `subject` its speaker: 'Mrs. Clinton said.',
+    'he told reporters.', 'Thank you, he said in the message.'"""
     sent = verb.sent
-    subject = _subject(verb)
     if (
         verb.dep_ != "ROOT" or subject is None or subject.i > verb.i or sent.start == 0
         or not (subject.pos_ == "PROPN" or subject.lower_ in _PRONOUNS)
@@ -889,8 +888,7 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                                     speaker_text, confidence)
             elif more is not None:
                 chosen.append(_quote(text, index, *more, "direct", cand, actor, speaker_text,
-                                     min(confidence, 0.6)))
-                chosen[-1].method = "continuation"
+                                     min(confidence, 0.6), method="continuation"))
         # Marked quotes no speech verb governs: attribute to a verb in a neighbouring sentence.
         for s, e, lost in regions:
             if any(q.start < e and s < q.end for q in chosen):
@@ -904,9 +902,10 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
             verb = None
             if attribution is None:
                 verb = _verb_just_before(text, doc, s) or _verb_just_after(doc, e)
+            if verb is None and speech and attribution is None:
+                # '"A," X testified before the committee. "B."': one voice speaks here.
                 speakers = {q.speaker: q for q in chosen if q.speaker is not None}
-                if verb is None and len(speakers) == 1 and speech:
-                    # '"A," X testified before the committee. "B."': one voice speaks here.
+                if len(speakers) == 1:
                     attribution = next(iter(speakers.values()))
             if attribution is None:
                 subject = _subject(verb) if verb is not None else None
@@ -1007,7 +1006,7 @@ _BETWEEN_VERB_AND_QUOTE = re.compile(
 
 def _verb_just_before(text: str, doc, start: int):
     """'Referring to the vote, he said, "..."': the speech verb right before the opening mark,
-    with nothing but a comma or colon between."""
+    with nothing between but a comma, a colon or a short time or place phrase."""
     for token in doc:
         end = token.idx + len(token.text)
         if end > start:
@@ -1025,8 +1024,6 @@ def _verb_just_after(doc, end: int):
     mark whose speaker stands between the mark and the verb or just after the verb."""
     after = [t for t in doc if t.idx >= end and not (t.is_punct or t.is_space)][:6]
     for token in after:
-        if token.text in _MARKS:
-            return None
         if token.pos_ == "VERB" and lemma(token) in REPORTING_VERBS:
             subject = _subject(token)
             if subject is not None and after[0].i <= subject.i <= token.i + 4 and not any(
@@ -1049,13 +1046,16 @@ def _nearby_attribution(doc, start: int, end: int, chosen: list[FoundQuote]):
     return best[1] if best else None
 
 
-def _quote(text, index, start, end, kind, cand, actor, speaker_text, confidence) -> FoundQuote:
+def _quote(
+    text, index, start, end, kind, cand, actor, speaker_text, confidence, method=None
+) -> FoundQuote:
     return FoundQuote(
         text=text[start:end], kind=kind, paragraph=index, start=start, end=end,
         speaker=actor.canonical if actor else None,
         speaker_type=actor.kind if actor else None,
         speaker_text=speaker_text, verb=cand.verb,
-        confidence=confidence if actor else min(confidence, 0.3), method=cand.method,
+        confidence=confidence if actor else min(confidence, 0.3),
+        method=method or cand.method,
     )
 
 
