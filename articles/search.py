@@ -52,6 +52,7 @@ order.
 
 import json
 import math
+import re
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,7 +64,6 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    TrigramWordSimilarity,
 )
 from django.db import OperationalError, connection, transaction
 from django.db.models import (
@@ -77,7 +77,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Left, Lower
+from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
@@ -714,25 +714,178 @@ def timeline_buckets(months: Counter) -> tuple[list[TimelineBucket], str]:
     return buckets, "month"
 
 
-def name_suggestions(text: str, limit: int = 3) -> list:
-    """People and organisations whose names look like the query (pg_trgm word similarity)."""
-    words = text.replace('"', " ").lower().strip()[:100]
-    if len(words) < 3:
-        return []
-    found = []
-    for model in (Person, Organisation):
-        found += list(
-            model.objects.filter(not_an_entity=False)
-            .annotate(lower_name=Lower("name"))
-            .filter(lower_name__trigram_word_similar=words)
-            # A name that already contains the words is no correction of them.
-            .exclude(lower_name__contains=words)
-            .annotate(similarity=TrigramWordSimilarity(words, "lower_name"))
-            .only("name", "slug")
-            .order_by("-similarity", "name")[:limit]
+# --- Did you mean ---------------------------------------------------------------------------
+
+# The columns holding an entity's known names, in the order of the index expressions of
+# migration 0004: a column added here needs a migration that rebuilds those indexes to match.
+NAME_FIELDS = ("name", "aliases")
+SUGGESTIONS_SHOWN = 3
+# Query words looked up at most, and the lengths of a word worth correcting (levenshtein
+# takes at most 255 characters; no name has a word of 40).
+SUGGEST_MAX_WORDS = 4
+SUGGEST_MIN_LETTERS = 4
+SUGGEST_MAX_LETTERS = 40
+# pg_trgm word similarity that makes an entity a candidate for a word. The default (0.6)
+# misses "Klitschko" for "klitchko" (0.58); the sound-alike codes bring in what trigrams
+# miss ("obma" is 0.4 from "Obama", but both are APM).
+SUGGEST_SIMILARITY = 0.5
+# Candidates kept per word and kind, closest first.
+SUGGEST_PER_WORD = 5
+# A candidate must be within one edit (levenshtein) per this many letters of the word.
+LETTERS_PER_EDIT = 4
+
+# A word of the reader's query; one right after "-" is excluded from the search, not sought.
+_QUERY_WORD = re.compile(r"(?<![-\w])\w+")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A person or organisation the reader may have meant by one word of the query."""
+
+    kind: str  # "person" or "organisation", also the search parameter that filters by it
+    name: str
+    slug: str
+    word: str  # as the reader typed it
+    # The query without that word: the suggested search looks for the rest of the words,
+    # filtered by the entity.
+    remaining_query: str
+
+
+def _names_expression() -> str:
+    """An entity's known names as one text[], written exactly as in the indexes' expression."""
+    first, *others = NAME_FIELDS
+    return " || ".join([f"ARRAY[{first}]::text[]", *(f"{name}::text[]" for name in others)])
+
+
+def _suggestions_sql(kind: str, table: str) -> str:
+    """For each row of the `query` CTE (one per word), the entities of `table` spelt or
+    sounding like the word, through the trigram and double-metaphone indexes of migration
+    0004, closest first. A word that already is a word of a known name comes back with
+    distance 0."""
+    names = _names_expression()
+    return f"""
+        SELECT '{kind}' AS kind, query.position, found.*
+        FROM query
+        CROSS JOIN LATERAL (
+            SELECT entity.name, entity.slug, nearest.distance,
+                   word_similarity(query.word, names.text) AS similarity,
+                   entity.article_count
+            FROM {table} AS entity
+            CROSS JOIN LATERAL (SELECT entity_name_text({names}) AS text) AS names
+            CROSS JOIN LATERAL (
+                SELECT min(levenshtein(query.word, left(name_word, 255))) AS distance
+                FROM unnest(regexp_split_to_array(names.text, '[^[:alnum:]]+')) AS name_word
+            ) AS nearest
+            WHERE NOT entity.not_an_entity
+              AND (entity_name_text({names}) %%> query.word
+                   OR entity_name_sounds({names}) && query.sounds)
+              AND (nearest.distance = 0
+                   -- A name containing the word ("Russian" for "russia") corrects nothing.
+                   OR (strpos(names.text, query.word) = 0 AND nearest.distance <= query.edits))
+            ORDER BY nearest.distance, similarity DESC, entity.article_count DESC
+            LIMIT %(per_word)s
+        ) AS found
+    """
+
+
+_QUERY_CTE = """
+    WITH query AS MATERIALIZED (
+        SELECT position, word,
+               greatest(1, length(word) / %(letters_per_edit)s) AS edits,
+               ARRAY[dmetaphone(word), dmetaphone_alt(word)] AS sounds
+        FROM (
+            SELECT position, entity_name_text(ARRAY[typed]) AS word
+            FROM unnest(%(words)s::text[]) WITH ORDINALITY AS typed_words (typed, position)
+            -- Stop words ("about", "their") are nobody's name.
+            WHERE length(to_tsvector(%(config)s::regconfig, typed)) > 0
+        ) AS normalised
+    )
+"""
+
+
+def _query_words(text: str) -> list[re.Match]:
+    """The words of the query worth correcting (matches: their place in the text is needed
+    to build the query without them)."""
+    words, seen = [], set()
+    for match in _QUERY_WORD.finditer(text):
+        word = match.group().lower()
+        worth = SUGGEST_MIN_LETTERS <= len(word) <= SUGGEST_MAX_LETTERS and not word.isdigit()
+        if worth and word not in seen:
+            seen.add(word)
+            words.append(match)
+            if len(words) == SUGGEST_MAX_WORDS:
+                break
+    return words
+
+
+def _without(text: str, match: re.Match) -> str:
+    remaining = " ".join((text[: match.start()] + text[match.end() :]).split())
+    return remaining if re.search(r"\w", remaining) else ""
+
+
+@contextmanager
+def _word_similarity_threshold(value: float):
+    """pg_trgm's `%>` takes its threshold from a setting: set it for the statements inside
+    only (as `time_limit` does for the timeout)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('pg_trgm.word_similarity_threshold'), "
+            "set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(value)],
         )
-    found.sort(key=lambda entity: -entity.similarity)
-    return found[:limit]
+        (previous, _) = cursor.fetchone()
+        yield cursor
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [previous]
+        )
+
+
+def suggestions_statement(words: list[str]) -> tuple[str, dict]:
+    """The SQL and parameters that look up `words` among people and organisations (apart
+    from `name_suggestions` so that a test can EXPLAIN it)."""
+    statement = _QUERY_CTE + " UNION ALL ".join(
+        _suggestions_sql(kind, model._meta.db_table)
+        for kind, model in (("person", Person), ("organisation", Organisation))
+    )
+    parameters = {
+        "words": words,
+        "config": SEARCH_CONFIG,
+        "letters_per_edit": LETTERS_PER_EDIT,
+        "per_word": SUGGEST_PER_WORD,
+    }
+    return statement, parameters
+
+
+def name_suggestions(text: str, limit: int = SUGGESTIONS_SHOWN) -> list[Suggestion]:
+    """People and organisations whose names or aliases are spelt or sound like a word of the
+    query ("Porochenko", "Obma", "Klitchko"), for a search that found little.
+
+    Each word of `SUGGEST_MIN_LETTERS` letters or more that is not a stop word is looked up by
+    pg_trgm word similarity and by double metaphone (fuzzystrmatch), both through GIN indexes
+    over the names, so a lookup reads the entities with a close name, never the whole table;
+    a candidate is kept when it is a few edits (levenshtein) from a word of one of its names.
+    A word that already is a word of a known name is taken as meant, so a query naming an
+    entity exactly gets no suggestion. One statement for all words, people and organisations.
+    """
+    text = text or ""
+    words = _query_words(text)
+    if not words:
+        return []
+    with _word_similarity_threshold(SUGGEST_SIMILARITY) as cursor:
+        cursor.execute(*suggestions_statement([match.group() for match in words]))
+        rows = cursor.fetchall()
+    known = {position for _kind, position, _name, _slug, distance, *_ in rows if distance == 0}
+    suggestions, seen = [], set()
+    # Closest spelling first, then the most similar, then the most written about.
+    for kind, position, name, slug, *_ in sorted(
+        rows, key=lambda row: (row[4], -row[5], -row[6], row[1])
+    ):
+        if position in known or (kind, slug) in seen:
+            continue
+        seen.add((kind, slug))
+        word = words[position - 1]
+        suggestions.append(Suggestion(kind, name, slug, word.group(), _without(text, word)))
+    return suggestions[:limit]
 
 
 # --- Exports ------------------------------------------------------------------------------
