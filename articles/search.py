@@ -826,10 +826,11 @@ def _without(text: str, match: re.Match) -> str:
 @contextmanager
 def _word_similarity_threshold(value: float):
     """pg_trgm's `%>` takes its threshold from a setting: set it for the statements inside
-    only (as `time_limit` does for the timeout)."""
+    only (as `time_limit` does for the timeout). The setting is unknown until pg_trgm is first
+    used on the connection: then there is nothing to read, and NULL restores the default."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_setting('pg_trgm.word_similarity_threshold'), "
+            "SELECT current_setting('pg_trgm.word_similarity_threshold', true), "
             "set_config('pg_trgm.word_similarity_threshold', %s, true)",
             [str(value)],
         )

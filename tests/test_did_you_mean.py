@@ -1,5 +1,5 @@
-""""Did you mean": people and organisations spelt or sounding like the reader's words, each a
-link to the search filtered by it."""
+"""The "did you mean" line: people and organisations spelt or sounding like the reader's words,
+each a link to the search filtered by it."""
 
 import pytest
 from django.db import connection
@@ -140,3 +140,11 @@ def test_every_lookup_uses_the_name_indexes():
     assert "Seq Scan on articles_person" not in plan
     assert "Bitmap Index Scan on person_names_trgm" in plan
     assert "Bitmap Index Scan on person_names_sounds" in plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fresh_connection_suggests_too():
+    """pg_trgm's threshold setting does not exist on a connection until pg_trgm is used."""
+    PersonFactory(name="Barack Obama")
+    connection.close()
+    assert suggested("Obma") == [("person", "barack-obama")]
