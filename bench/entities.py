@@ -13,9 +13,10 @@ and stripped as the seeds are (apostrophes and curly quotation marks removed, pa
 shuffled with the story's id as the seed), read at run time and never copied here.
 
 Then it lists the top 150 people and top 150 organisations by story count, each with its
-aliases and indicators for the human who judges them:
+aliases (and the other spellings extraction saw, where the archive keeps them apart from the
+editor-confirmed aliases) and indicators for the human who judges them:
   wrong merge  stories that never name it: for a person the surname (the last word of the
-               name), for an organisation any of its name and aliases; case-insensitive,
+               name), for an organisation any of its name, aliases and spellings; case-insensitive,
                whole words, apostrophes stripped, a trailing possessive "s" allowed
   split        two entries of one list that may be one: people sharing a surname, one name
                inside the other, or spellings alike (trigrams, edit distance); organisations
@@ -418,7 +419,7 @@ def entries_judge(
     and split_likely (the likely ones) to each entry."""
     folded = {pk: fold(text) for pk, text in story_texts.items()}
     for entry in entries:
-        forms = name_forms(kind, entry["name"], entry["aliases"])
+        forms = name_forms(kind, entry["name"], [*entry["aliases"], *entry.get("spellings", [])])
         texts = [folded[pk] for pk in entry["story_ids"] if pk in folded]
         entry["wrong_merge_stories"] = stories_without_name(forms, texts)
         entry["wrong_merge"] = entry["wrong_merge_stories"] > 0
@@ -427,7 +428,7 @@ def entries_judge(
             counts,
             dictionary,
             kind=kind,
-            aliases=tuple(entry["aliases"]),
+            aliases=(*entry["aliases"], *entry.get("spellings", [])),
         )
     pairs = split_pairs(kind, entries)
     partners, likely_partners = defaultdict(list), defaultdict(list)
@@ -468,12 +469,15 @@ def top_entries(kind: str, top: int) -> list[dict]:
         if kind == "person"
         else (Organisation, OrganisationMention, "organisation_id")
     )
+    # Editor-confirmed aliases, and, where the archive keeps them apart, the spellings seen.
+    field_names = {model_field.name for model_field in model._meta.get_fields()}
+    spelling_fields = [name for name in ("aliases", "spellings") if name in field_names]
     rows = list(
         model.objects.filter(not_an_entity=False)
         .annotate(stories=Count("mentions__article", distinct=True))
         .filter(stories__gt=0)
         .order_by("-stories", "name")
-        .values("pk", "name", "aliases", "stories", "article_count")[:top]
+        .values("pk", "name", *spelling_fields, "stories", "article_count")[:top]
     )
     story_ids = defaultdict(list)
     mentions = mention_model.objects.filter(**{f"{key}__in": [row["pk"] for row in rows]})
@@ -484,6 +488,7 @@ def top_entries(kind: str, top: int) -> list[dict]:
             "rank": rank,
             "name": row["name"],
             "aliases": sorted(row["aliases"]),
+            **({"spellings": sorted(row["spellings"])} if "spellings" in row else {}),
             "stories": row["stories"],
             "article_count": row["article_count"],
             "story_ids": sorted(story_ids[row["pk"]]),
@@ -610,6 +615,8 @@ def readable(report: dict, title: str) -> str:
             line = f"{entry['rank']:>4} {flags} {entry['stories']:>5}  {entry['name']}"
             if entry["aliases"]:
                 line += "  [aliases: " + "; ".join(entry["aliases"]) + "]"
+            if entry.get("spellings"):
+                line += "  [spellings: " + "; ".join(entry["spellings"]) + "]"
             notes = []
             if entry["wrong_merge"]:
                 notes.append(f"{entry['wrong_merge_stories']} stories without the name")
