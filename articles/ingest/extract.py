@@ -8,7 +8,15 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import PLACES, TITLES, WELL_KNOWN_ORGANISATIONS
-from .names import ORGANISATION, PERSON, Actor, Mention, build_actors, clean_name
+from .names import (
+    ORGANISATION,
+    PERSON,
+    Actor,
+    Mention,
+    build_actors,
+    clean_name,
+    run_together_word,
+)
 from .pipeline import dictionary_words, load_nlp, parse
 from .quotes import find_quotes
 from .types import Extraction, FoundEntity, KnownEntities
@@ -48,6 +56,32 @@ _ORG_WORDS = {
     "senate", "parliament", "organization", "organisation", "institute", "university",
     "foundation", "army", "force", "forces", "service", "news", "times", "post", "press",
 }
+
+
+# Page furniture a scraper leaves inside paragraphs: video players ("JUST WATCHED ... Replay
+# More Videos"), galleries, captions, sign-up boxes, section labels, related-link markers.
+_FURNITURE = re.compile(
+    r"\b(?:JUST WATCHED|MUST WATCH|Replay More Videos|Story highlights"
+    r"|Hide Caption(?: \d+ of \d+)?|Photos?: |Slideshow \(\d+ Images?\)|Email Sign Up"
+    r"|Media playback is unsupported on your device|(?:Media|Image) caption|Image copyright"
+    r"|toggle caption|Enlarge this image|(?:NEWS )?ANALYSIS(?:/OPINION)?:|MORE\b)"
+)
+# Photo credits inside a paragraph: "(Photo by Jane Roe/Getty Images)", "AP Photo/Jane Roe",
+# "Jane Roe/AFP". The photographer is not an actor of the story.
+_AGENCY = r"(?:Getty Images|AP|AFP|Reuters|EPA|Sipa(?: USA)?|Bloomberg|Pool|File Photo)"
+_PHOTO_CREDIT = re.compile(
+    r"\((?:AP |AFP |Reuters )?Photo(?:graph)?s?(?: by|:)[^)]{0,80}\)"
+    rf"|\b{_AGENCY} Photos?/[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,3}}"
+    rf"|\b(?:[A-Z][\w.'’-]+ ){{0,3}}[A-Z][\w.'’-]+ ?/ ?(?:[A-Z][\w.'’-]+ ?/ ?)?{_AGENCY}\b"
+)
+
+
+def _blank_furniture(text: str) -> str:
+    """Spaces over page furniture and photo credits, offsets unchanged: neither the model nor
+    the name rules should read "Replay More Videos" or a photographer's name as an actor."""
+    for pattern in (_PHOTO_CREDIT, _FURNITURE):
+        text = pattern.sub(lambda match: " " * len(match[0]), text)
+    return text
 
 
 def is_credit_line(paragraph: str) -> bool:
@@ -201,6 +235,8 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
             start, end = ent.start_char, ent.end_char
             if any(p == index and start < e and s < end for p, s, e in known_spans):
                 continue
+            if _hashtag_or_handle(doc.text, start):
+                continue
             label = ent.label_
             if label == "ORG" and (_title_fragment(doc, ent) or _not_org_context(doc, ent)):
                 continue
@@ -228,6 +264,8 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
                 and not {t.lower_ for t in ent} & _ORG_WORDS
             ):
                 label = "PERSON"
+            if label == "PERSON" and _runs_into_related_link(doc.text, ent.text, end):
+                continue
             if text:
                 following = doc[ent.end] if ent.end < len(doc) else None
                 before_noun = bool(
@@ -269,6 +307,27 @@ _SITE_BEFORE = {"near", "beside", "outside", "inside", "site", "to", "toward", "
 
 
 _POSSESSIVE_PRONOUNS = {"our", "my", "your", "his", "her", "their", "its"}
+
+
+_CAPITALISED_RUN = re.compile(r" ((?:[A-Z][\w.'’-]* ){0,3})([A-Z]\w*?[a-z])([A-Z]\w*)")
+
+
+def _runs_into_related_link(text: str, name: str, end: int) -> bool:
+    """"President Trump Donald John TrumpGOP senators balk ...": a related-links list prints a
+    name, the person's full name, then a headline run into the surname. The model's "Trump
+    Donald" straddles the two: it starts with the surname that the run repeats with another
+    word stuck to it. A whole name before the run ("Rep. Jane Roe Jane Ann RoeAides") stays."""
+    match = _CAPITALISED_RUN.match(text, end)
+    if match is None or not run_together_word(match[2] + match[3]):
+        return False
+    words = name.split()
+    return len(words) >= 2 and words[0] == match[2]
+
+
+def _hashtag_or_handle(text: str, start: int) -> bool:
+    """"#MeToo", "@jane_roe": a hashtag names a campaign or a slogan, a handle an account;
+    the model sees the capitalised word after the sign as a name."""
+    return start > 0 and text[start - 1] in "#@"
 
 
 def _headline(paragraph: str) -> bool:
@@ -464,11 +523,13 @@ def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Ext
     known = index.known
     # For the parser only, offsets unchanged: curly quotes become straight ones and a dateline
     # ("AUGUSTA, Me. — ") becomes spaces, so it is not read as the first sentence's subject.
-    texts = [_blank_dateline(p.replace("“", '"').replace("”", '"')) for p in paragraphs]
+    # Page furniture and photo credits blanked for every name rule, offsets unchanged.
+    visible = [_blank_furniture(p) for p in paragraphs]
+    texts = [_blank_dateline(p.replace("“", '"').replace("”", '"')) for p in visible]
     docs = parse(texts)
     skip = {i for i, p in enumerate(paragraphs) if is_credit_line(p)}
 
-    known_found = [m for m in _known_mentions(paragraphs, index) if m.paragraph not in skip]
+    known_found = [m for m in _known_mentions(visible, index) if m.paragraph not in skip]
     known_spans = [(m.paragraph, m.start, m.end) for m in known_found]
     mentions = known_found + _model_mentions(docs, skip, known_spans)
     mentions.sort(key=lambda m: (m.paragraph, m.start))
@@ -479,7 +540,7 @@ def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Ext
     }
     named_places = {w.lower() for p in paragraphs for w in re.findall(_NAMED_PLACE, p)}
     actors = build_actors(mentions, known, words, place_contexts, named_places)
-    _document_pass(paragraphs, actors, skip)
+    _document_pass(visible, actors, skip)
     _collect_titles(docs, actors)
 
     quotes = find_quotes(paragraphs, docs, actors, skip)

@@ -51,6 +51,13 @@ pittsburgh milwaukee minneapolis st. louis nashville charlotte austin orlando ta
 sacramento portland honolulu anchorage brooklyn manhattan queens bronx harlem
 geneva davos munich frankfurt hamburg milan naples zurich dublin edinburgh belfast
 brussels the hague amsterdam rotterdam luxembourg strasbourg vilnius
+benghazi tripoli aleppo homs idlib mosul fallujah raqqa basra kirkuk erbil kandahar herat
+mogadishu khartoum nairobi lagos abuja johannesburg cape town addis ababa kinshasa
+gaza city ramallah hebron haifa sderot rafah karachi lahore kashmir beijing shanghai
+wuhan shenzhen taipei osaka hiroshima nagasaki guantanamo bay guantanamo charlottesville
+uvalde sandy hook kenosha el paso san diego san antonio fort worth tucson albuquerque
+salt lake city oklahoma city kansas city indianapolis cincinnati louisville raleigh
+tallahassee sarasota palm beach mar-a-lago
 """
 
 REGIONS = """
@@ -87,7 +94,9 @@ _MULTI_WORD_PLACES = frozenset(
     |soviet union|west bank|hong kong|new hampshire|new jersey|new mexico|new york
     |north carolina|north dakota|rhode island|south carolina|south dakota|west virginia
     |puerto rico|district of columbia|new delhi|tel aviv|mexico city|st. petersburg
-    |saint petersburg|new york city|los angeles|san francisco|las vegas|new orleans|st. louis
+    |saint petersburg|cape town|addis ababa|gaza city|guantanamo bay|sandy hook|st. paul
+    |el paso|san diego|san antonio|fort worth|salt lake city|oklahoma city|kansas city
+    |palm beach|new york city|los angeles|san francisco|las vegas|new orleans|st. louis
     |the hague|north america|south america|latin america|middle east|eastern europe
     |western europe|central asia|east asia|southeast asia|the west|eastern ukraine
     |western ukraine|southern ukraine|black sea|sea of azov|caspian sea|persian gulf"""
@@ -303,3 +312,71 @@ WELL_KNOWN_ORGANISATIONS = {
     "IMF": "International Monetary Fund", "World Bank": "World Bank",
     "Kremlin": "Kremlin", "OSCE": "OSCE",
 }
+
+
+# Every word a first name, whatever the gender: the gendered lists above plus names common to
+# both. Used to tell "David said" (a first name alone: nobody the archive can file) from
+# "Sanders said" (a surname).
+UNISEX_NAMES = frozenset(
+    """
+    alex ali avery bailey cameron casey charlie chris dakota dana devon drew frankie jackie
+    jaime jamie jean jessie jody jordan kelly kerry kim lee leslie lindsay lindsey logan
+    morgan pat peyton quinn reese riley robin sam sandy shannon stacy sydney taylor terry
+    tracy
+    """.split()
+)
+FIRST_NAMES = FEMALE_NAMES | MALE_NAMES | UNISEX_NAMES
+# First names that are as often a surname in the news ("Warren said", "Graham told"): a lone
+# one is kept, it is more likely a surname than a first name.
+SURNAME_FIRST_NAMES = frozenset(
+    """
+    allen austin bailey bell brooks carter collins cooper craig dean douglas edwards ellis
+    evans ford foster francis franklin gordon graham grant hamilton harris henry howard
+    hunter jackson james jordan kelly kennedy kim lawrence lee lewis marshall martin morgan
+    morris murphy nelson owen owens palmer paul perry powell price ray reed russell scott
+    shannon stanley stewart sullivan taylor thomas tracy travis walker wallace warren
+    wayne wesley young
+    """.split()
+)
+
+# Contractions whose apostrophe was stripped ("Ill" for "I'll", "Theyre"): capitalised at a
+# sentence's start, the model takes them for names.
+LOST_APOSTROPHE_CONTRACTIONS = frozenset(
+    """
+    ill id im ive youll youre youve youd hes hed shes shed itll weve were wed well theyre
+    theyve theyll theyd thats whats whos wheres theres heres lets dont doesnt didnt cant
+    couldnt wont wouldnt shouldnt isnt arent wasnt werent havent hasnt hadnt aint yall
+    """.split()
+) - {"were", "well"}  # real words that begin sentences are left to the other rules
+
+# Page furniture: the words of a web page's video players, galleries, captions and sign-up
+# boxes that scraping leaves in the text. A name made only of these words names nobody.
+PAGE_FURNITURE_WORDS = frozenset(
+    """
+    replay more videos video videos watch watched must just story highlights hide caption
+    captions photo photos image images slideshow gallery email sign up getty analysis
+    opinion advertisement content read click here share toggle enlarge playback media
+    copyright file credit
+    """.split()
+)
+
+# Laws, programmes and court cases the model calls an organisation: a reader filtering by
+# organisation never means "Medicare".
+PROGRAMMES_AND_LAWS = frozenset(
+    """
+    medicare medicaid obamacare trumpcare romneycare aca chip snap daca dapa tanf wic
+    nafta usmca tpp ttip brexit foia ppp dodd-frank glass-steagall title ix megxit
+    """.split()
+) | {"affordable care act", "social security", "green new deal", "new deal",
+     "state of the union", "paycheck protection program", "roe v. wade", "patriot act"}
+
+# Single words the model calls an organisation that name no particular institution: a kind
+# of body ("PAC", "Legislature"), an adjective ("Congressional"), a building ("Capitol"), a
+# faith or a movement.
+GENERIC_ORGANISATION_WORDS = frozenset(
+    """
+    pac pacs media msm legislature statehouse capitol congressional commission foundation
+    digital fair content confederate confederacy islam christianity judaism catholicism
+    islamophobia antisemitism lgbt lgbtq lgbtq+ op-ed ag feds dems gop-led
+    """.split()
+)

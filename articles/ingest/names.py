@@ -9,7 +9,20 @@ possessive is the name it belongs to, and places never become actors.
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import FEMALE_NAMES, MALE_NAMES, NATIONALITIES, NOT_NAMES, PLACES, TITLES
+from .lexicon import (
+    FEMALE_NAMES,
+    FIRST_NAMES,
+    GENERIC_ORGANISATION_WORDS,
+    LOST_APOSTROPHE_CONTRACTIONS,
+    MALE_NAMES,
+    NATIONALITIES,
+    NOT_NAMES,
+    PAGE_FURNITURE_WORDS,
+    PLACES,
+    PROGRAMMES_AND_LAWS,
+    SURNAME_FIRST_NAMES,
+    TITLES,
+)
 from .pipeline import dictionary_words
 from .types import KnownEntities
 
@@ -68,7 +81,11 @@ def strip_titles(name: str) -> str:
 
 def is_place(name: str) -> bool:
     lowered = name.lower()
-    return lowered in PLACES or lowered in NATIONALITIES or lowered.removeprefix("the ") in PLACES
+    # "U.S" and "D.C": a place whose final full stop was cleaned off with the edge punctuation
+    return (
+        lowered in PLACES or lowered in NATIONALITIES or lowered.removeprefix("the ") in PLACES
+        or ("." in lowered and lowered + "." in PLACES)
+    )
 
 
 def initials(name: str) -> str:
@@ -85,9 +102,52 @@ def _surname(tokens: list[str]) -> str:
 def _looks_like_name(text: str) -> bool:
     if not text or not text[0].isupper() or any(ch.isdigit() for ch in text):
         return False
-    if text.lower() in NOT_NAMES:
+    if text.lower() in NOT_NAMES or is_page_furniture(text) or is_lost_contraction(text):
         return False
+    if is_programme_or_law(text):
+        return False  # "Brexit", "Medicare": never a person, never an organisation
     return len(text) > 1
+
+
+def is_page_furniture(text: str) -> bool:
+    """A name made only of a web page's furniture ("Replay More Videos", "WATCHED", "Story
+    highlights", "Hide Caption", "Getty Images"): what scraping left of a video player, a
+    gallery or a caption, not anyone or anything the story is about."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return bool(words) and all(word in PAGE_FURNITURE_WORDS for word in words)
+
+
+def is_lost_contraction(text: str) -> bool:
+    """"Ill", "Youll", "Theyre": "I'll", "you'll", "they're" whose apostrophe the archive's
+    text lost. At a sentence's start they look like a capitalised name. "ID" in capitals is
+    an abbreviation, not a contraction."""
+    return not text.isupper() and text.lower() in LOST_APOSTROPHE_CONTRACTIONS
+
+
+# Capitals inside a surname after these prefixes are the name's own: McConnell, MacArthur,
+# DeSantis, LaHood, DiNapoli, VanDerWerff, FitzGerald ("OBrien" has no lower-case letter
+# before its capital, so it needs no prefix here).
+_SURNAME_PREFIXES = r"(?:Mc|Mac|Fitz|Del|Della|De|Der|Di|Da|Du|La|Le|Lo|Van|Von|St)"
+_ENDS_WITH_PREFIX = re.compile(rf"(?:^|(?<=[a-z])){_SURNAME_PREFIXES}$")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def run_together_word(word: str) -> bool:
+    """A capital straight after a lower-case letter inside a word ("BoltonTrump",
+    "ClintonDemocrats"): two words whose separator was lost, as in the related-links lists
+    scraping runs together. Surname prefixes (McConnell, DeSantis) are not a lost separator."""
+    for part in re.split(r"[-'’.]", word):
+        if _INNER_CAPITAL.search(part) and not _prefixed_surname(part):
+            return True
+    return False
+
+
+def _prefixed_surname(part: str) -> bool:
+    """Every inner capital of `part` follows one of the surname prefixes."""
+    for match in _INNER_CAPITAL.finditer(part):
+        if not _ENDS_WITH_PREFIX.search(part[: match.start() + 1]):
+            return False
+    return True
 
 
 def _without_home_place(name: str) -> str:
@@ -98,10 +158,41 @@ def _without_home_place(name: str) -> str:
 
 def _person_name(text: str) -> bool:
     """A name for a person: not a photo credit ("Jonathan Ernst/File Photo"), a bracketed
-    edit ("Tom] Frieden") or a shouted word ("QUESTION")."""
-    if not _looks_like_name(text) or any(ch in text for ch in "/[]"):
+    edit ("Tom] Frieden"), a shouted word ("QUESTION"), a hashtag or a handle, or words run
+    together ("John BoltonTrump")."""
+    if not _looks_like_name(text) or any(ch in text for ch in "/[]#@"):
+        return False
+    if any(run_together_word(word) for word in text.split()):
         return False
     return not (" " not in text and text.isupper() and len(text) > 3)
+
+
+def _person_shaped(text: str) -> bool:
+    """"Nikki Haley", "Carly Fiorina" called an organisation: a first name (one that is
+    rarely a surname) and one more capitalised word that no organisation ends with is a
+    person's name."""
+    tokens = text.split()
+    if len(tokens) != 2 or not all(t[:1].isupper() and t[1:].islower() for t in tokens):
+        return False
+    first, last = (t.lower() for t in tokens)
+    return (
+        first in FIRST_NAMES and first not in SURNAME_FIRST_NAMES
+        and last not in COMPANY_WORDS and last not in _INSTITUTIONS and not is_place(last)
+    )
+
+
+def _lone_first_name(actor: Actor) -> bool:
+    """"David said", with no David of any surname in the story: a first name alone names
+    nobody a reader could look up, and every story's David would become one person. A name
+    with a title ("Pope Francis", "Sen. Warren") or a first name that is as often a surname
+    ("Graham said") is kept."""
+    if actor.known or len(actor.forms) != 1:
+        return False
+    form = next(iter(actor.forms))
+    lowered = form.lower()
+    if " " in form or lowered not in FIRST_NAMES or lowered in SURNAME_FIRST_NAMES:
+        return False
+    return all(m.text == form for m in actor.mentions)  # no title was stripped
 
 
 def _drop_stray_words(people: list[Actor]) -> list[Actor]:
@@ -132,7 +223,7 @@ def _same_person(a: str, b: str) -> bool:
 _PLURAL_NAME_ENDINGS = set(
     """nations states affairs services sciences islands times news forces rights relations
     resources industries securities communications systems holdings partners brothers
-    airlines motors sachs airways works labs networks technologies studies veterans
+    airlines motors sachs airways works labs networks technologies studies veterans corps
     democrats republicans americans games olympics paralympics""".split()
 )
 # Common surnames that end in s: "Ambassador Chris Stevens signature" is Stevens, not Steven.
@@ -200,6 +291,8 @@ def build_actors(
             m.label = "GPE"  # "Port Ardent"
         if m.label == "PERSON" and m.text.split()[-1].lower() in COMPANY_WORDS:
             m.label = "ORG"  # "Pellar Pharma"
+        elif m.label == "ORG" and _person_shaped(m.text):
+            m.label = "PERSON"  # "Carly Fiorina"
         if m.label in ("ORG", "PERSON") and _is_story_place(m.text, story_places):
             m.label = "GPE"
 
@@ -298,7 +391,7 @@ def build_actors(
                 placed.add(id(m))
 
     # Organisations.
-    people = _drop_stray_words(people)
+    people = [a for a in _drop_stray_words(people) if not _lone_first_name(a)]
     legislature = bool(words & {"senate", "congress", "representatives", "congressional"})
     org_mentions = [
         m for m in rest
@@ -352,6 +445,10 @@ _PROGRAMME_HEADS = {"security", "insurance", "care", "benefits", "reform", "welf
 def org_plausible(text: str, person_forms: set[str]) -> bool:
     """Drop what the model calls an organisation but is a law, a place, an event or a
     combination of names ('Trump-Zelenskiy', 'Ex-Soviet')."""
+    if is_programme_or_law(text) or text.lower() in GENERIC_ORGANISATION_WORDS:
+        return False
+    if _run_together_org(text, person_forms):
+        return False
     tokens = text.split()
     first = tokens[0]
     if len(tokens) > 1 and first.endswith("s") and is_place(first[:-1]):
@@ -386,6 +483,33 @@ def org_plausible(text: str, person_forms: set[str]) -> bool:
     if len(tokens) == 1 and tokens[0].lower() in NOT_NAMES:
         return False  # "U.S. Department", "Republican House": a name cut short
     return True
+
+
+# "Obamacare", "Trumpcare", "Medicare": a programme named after a person or a purpose.
+_CARE_PROGRAMME = re.compile(r"[A-Z][a-z]+(?:[Cc]are|Cal)|Medi-Cal")
+# "Roe v. Wade", "Citizens United v. FEC": a court case.
+_COURT_CASE = re.compile(r"\S \bv(?:s)?\.? [A-Z]")
+
+
+def is_programme_or_law(text: str) -> bool:
+    """Laws, programmes and court cases (Medicare, Obamacare, NAFTA, Roe v. Wade): a reader
+    filtering by organisation never means them, and the model often calls them one."""
+    lowered = text.lower()
+    if lowered in PROGRAMMES_AND_LAWS or _COURT_CASE.search(text):
+        return True
+    return bool(_CARE_PROGRAMME.fullmatch(text)) and not lowered.endswith("healthcare")
+
+
+def _run_together_org(text: str, person_forms: set[str]) -> bool:
+    """Brand names keep inner capitals ("HuffPost", "BuzzFeed News"), so for an organisation
+    a run-together word is only a lost separator when one of its halves is a person the
+    story names or a leading "The" ("CottonNew York Times", "TrumpDem", "TheTrump")."""
+    for word in text.split():
+        for match in _INNER_CAPITAL.finditer(word):
+            left, right = word[: match.start() + 1], word[match.start() + 1 :]
+            if left == "The" or {left.lower(), right.lower()} & person_forms:
+                return True
+    return False
 
 
 COMPANY_WORDS = set(
