@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
+    # The task engine: jobs live in PostgreSQL, workers run `manage.py procrastinate worker`.
+    "procrastinate.contrib.django",
     "articles",
 ]
 
@@ -77,11 +79,19 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Health checks drop a connection the server closed (a restart, a fail-over) before use.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+        )
+    }
 else:
     from archive import embedded_db
 
     DATABASES = {"default": embedded_db.start(BASE_DIR / ".pgdata")}
+# Worker processes started by a command follow its database (articles/management/workers.py).
+if os.environ.get("DJANGO_DATABASE_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["DJANGO_DATABASE_NAME"]
 # Concurrent test runs on one server each need their own test database.
 if os.environ.get("DJANGO_TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DATABASE_NAME"]}

@@ -1,28 +1,31 @@
 """The editors' tools: thin ModelAdmins whose corrections go through articles/services.py."""
 
-import secrets
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.db.models import Q
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
-from articles import services
-from articles.forms import ImportConfirmForm, ImportUploadForm, MergeForm
+from articles import selectors, services
+from articles.forms import EntityForm, ImportUploadForm, MergeForm
 from articles.models import (
     Article,
     ImportBatch,
-    ImportFile,
     Organisation,
     OrganisationMention,
+    OrganisationPair,
     Person,
     PersonMention,
+    PersonPair,
     Quote,
     Source,
 )
 
-IMPORT_SESSION_KEY = "articles_import_token"
+# Files listed on a batch page; the counts above them cover every file.
+BATCH_PAGE_FILES = 200
 
 
 @admin.register(Source)
@@ -32,16 +35,26 @@ class SourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class PersonMentionInline(admin.TabularInline):
+class MentionInline(admin.TabularInline):
+    """Mentions are written by extraction and corrected through the entities (merge, not an
+    entity), so that counts and search text follow: here they are read."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PersonMentionInline(MentionInline):
     model = PersonMention
-    autocomplete_fields = ["person"]
-    extra = 0
 
 
-class OrganisationMentionInline(admin.TabularInline):
+class OrganisationMentionInline(MentionInline):
     model = OrganisationMention
-    autocomplete_fields = ["organisation"]
-    extra = 0
 
 
 @admin.register(Article)
@@ -51,22 +64,51 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["source"]
     date_hierarchy = "published"
     search_fields = ["title", "url"]
-    readonly_fields = ["url", "content_hash", "entity_names", "created", "updated"]
-    fields = ["title", "slug", "published", "source", "url", "body", *readonly_fields[1:]]
+    # A story changes by importing its corrected file: that re-extracts it and keeps its
+    # people, quotes, counts and search text in step. Here it can be read and deleted.
+    readonly_fields = [
+        "title",
+        "slug",
+        "published",
+        "source",
+        "url",
+        "body",
+        "content_hash",
+        "entity_names",
+        "created",
+        "updated",
+    ]
     inlines = [PersonMentionInline, OrganisationMentionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        services.articles_delete(Article.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.articles_delete(queryset)
 
 
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ["name", "aliases_shown", "article_count", "not_an_entity"]
-    list_filter = ["not_an_entity"]
+    list_display = ["name", "aliases_shown", "article_count", "confirmed", "not_an_entity"]
+    list_filter = ["confirmed", "not_an_entity"]
     search_fields = ["name", "aliases"]
-    readonly_fields = ["article_count", "former_slugs", "created", "updated"]
-    actions = ["merge_selected", "mark_not_an_entity"]
+    readonly_fields = ["spellings", "article_count", "former_slugs", "created", "updated"]
+    exclude = ["surname", "name_key"]
+    actions = ["confirm_selected", "merge_selected", "mark_not_an_entity"]
+    form = EntityForm
     merge_service = None  # services.person_merge or services.organisation_merge
 
-    @admin.display(description="aliases")
+    @admin.display(description="aliases (spellings seen)")
     def aliases_shown(self, entity):
-        return ", ".join(entity.aliases)
+        seen = f" ({', '.join(entity.spellings)})" if entity.spellings else ""
+        return ", ".join(entity.aliases) + seen
+
+    @admin.action(description="Confirm selected: later imports recognise their names")
+    def confirm_selected(self, request, queryset):
+        count = services.entities_confirm(queryset)
+        self.message_user(request, f"{count} confirmed.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         services.entity_update(obj)
@@ -81,7 +123,7 @@ class EntityAdmin(admin.ModelAdmin):
             target = form.cleaned_data["target"]
             merged = [entity for entity in queryset if entity.pk != target.pk]
             for source in merged:
-                self.merge_service(source, target)
+                self.merge_service(source, target, user=request.user)
             names = ", ".join(source.name for source in merged)
             self.message_user(request, f"Merged {names} into {target.name}.", messages.SUCCESS)
             return None
@@ -148,31 +190,22 @@ class QuoteAdmin(admin.ModelAdmin):
         self.message_user(request, f"{len(queryset)} rejected.", messages.SUCCESS)
 
 
-class ImportFileInline(admin.TabularInline):
-    model = ImportFile
-    fields = ["filename", "outcome", "message", "article"]
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    """The audit trail: read-only, and home of the import page."""
+    """The audit trail (read-only) and the import pages: upload, preview, progress."""
 
     list_display = [
         "__str__",
+        "status",
         "created_by",
+        "total_count",
         "created_count",
         "updated_count",
         "unchanged_count",
         "rejected_count",
+        "failed_count",
     ]
-    list_filter = ["origin", "created"]
-    inlines = [ImportFileInline]
+    list_filter = ["status", "origin", "created"]
 
     def has_add_permission(self, request):
         return False
@@ -184,64 +217,182 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
+            path("import/", view(self.import_view), name="articles_importbatch_import"),
+            path("<int:pk>/batch/", view(self.batch_view), name="articles_importbatch_batch"),
             path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="articles_importbatch_import",
+                "<int:pk>/progress/",
+                view(self.progress_view),
+                name="articles_importbatch_progress",
             ),
             *super().get_urls(),
         ]
 
-    def import_view(self, request):
-        """Upload, preview (nothing stored), confirm, report."""
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:articles_importbatch_batch", args=[object_id]))
+
+    def _context(self, request, title):
         if not request.user.has_perm("articles.add_article"):
             raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import stories",
-            "opts": self.model._meta,
-        }
-        form = ImportUploadForm()
-        if request.method == "POST" and "token" in request.POST:
-            return self._import_confirm(request, context)
-        if request.method == "POST":
-            form = ImportUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
-                services.import_stage_discard(request.session.pop(IMPORT_SESSION_KEY, ""))
-                token = services.import_stage(files)
-                request.session[IMPORT_SESSION_KEY] = token
-                preview = services.articles_import(files, dry_run=True)
-                context.update(
-                    preview=preview,
-                    importable=len(preview.files) - len(preview.rejected),
-                    confirm_form=ImportConfirmForm(initial={"token": token}),
-                )
-        context["form"] = form
-        return TemplateResponse(request, "admin/articles/import.html", context)
+        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta}
 
-    def _import_confirm(self, request, context):
-        form = ImportConfirmForm(request.POST)
-        expected = request.session.get(IMPORT_SESSION_KEY, "")
-        files = None
-        if (
-            form.is_valid()
-            and expected
-            and secrets.compare_digest(form.cleaned_data["token"], expected)
-        ):
-            files = services.import_staged(expected)
-        if files is None:
-            self.message_user(
-                request,
-                "That upload has expired or was already imported: upload again.",
-                messages.ERROR,
+    def import_view(self, request):
+        """Upload: the files are kept in the database and parsed for the preview, nothing
+        more, so the answer comes at once however many files there are."""
+        context = self._context(request, "Import stories")
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+            batch = services.batch_stage(files, user=request.user)
+            return HttpResponseRedirect(
+                reverse("admin:articles_importbatch_batch", args=[batch.pk])
             )
-            return HttpResponseRedirect(reverse("admin:articles_importbatch_import"))
-        report = services.articles_import(files, user=request.user, origin=ImportBatch.Origin.ADMIN)
-        services.import_stage_discard(request.session.pop(IMPORT_SESSION_KEY))
+        return TemplateResponse(request, "admin/articles/import.html", {**context, "form": form})
+
+    def batch_view(self, request, pk):
+        """A batch: its preview with the confirm button, or its progress with cancel."""
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        context = self._context(request, str(batch))
+        if request.method == "POST":
+            return self._batch_act(request, batch)
+        files = batch.files.select_related("article").order_by("pk")
         context.update(
-            report=report,
-            batch_url=reverse("admin:articles_importbatch_change", args=[report.batch.pk]),
+            batch=batch,
+            progress=selectors.batch_progress(batch),
+            totals=services.preview_totals(batch) if batch.status == "preview" else None,
+            problems=files.filter(Q(outcome__in=["rejected", "failed"]) | Q(expected="rejected"))[
+                :BATCH_PAGE_FILES
+            ],
+            files=files[:BATCH_PAGE_FILES],
+            files_shown=BATCH_PAGE_FILES,
         )
-        return TemplateResponse(request, "admin/articles/import.html", context)
+        return TemplateResponse(request, "admin/articles/batch.html", context)
+
+    def _batch_act(self, request, batch):
+        action = request.POST.get("action")
+        if action == "confirm":
+            if services.batch_confirm(batch):
+                self.message_user(request, "Import started: it goes on if you leave this page.")
+            else:
+                self.message_user(request, "This batch was already confirmed.", messages.WARNING)
+        elif action == "cancel":
+            cancelled = services.batch_cancel(batch)
+            self.message_user(request, f"Cancelled: {cancelled} file(s) will not be imported.")
+        else:
+            return HttpResponseBadRequest("unknown action")
+        return HttpResponseRedirect(reverse("admin:articles_importbatch_batch", args=[batch.pk]))
+
+    def progress_view(self, request, pk):
+        """What the batch page polls (static/articles/batch-progress.js): counts and rate."""
+        self._context(request, "")
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        return JsonResponse(selectors.batch_progress(batch).as_json())
+
+
+class EntityPairAdmin(admin.ModelAdmin):
+    """Editors' queue of possible duplicates: each pair with its evidence, answered in one
+    click ("merge" or "not the same"); answers are kept for good."""
+
+    list_display = ["first", "second", "reason", "evidence_shown", "score", "answer"]
+    list_filter = ["decision", "reason"]
+    list_select_related = ["first", "second"]
+    search_fields = ["first__name", "second__name"]
+    readonly_fields = ["first", "second", "reason", "evidence", "score", "decided_by", "decided"]
+    actions = ["merge_pairs", "distinct_pairs"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("decision", "-score", "pk")
+
+    def changelist_view(self, request, extra_context=None):
+        if "decision__exact" not in request.GET and not request.GET.get("q"):
+            query = request.GET.copy()
+            query["decision__exact"] = "open"
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="evidence")
+    def evidence_shown(self, pair):
+        evidence = pair.evidence
+        stories = evidence.get("stories") or ["?", "?"]
+        parts = [
+            f"stories {stories[0]} and {stories[1]}",
+            f"{evidence.get('shared_stories', 0)} in common",
+        ]
+        if "surname" in evidence:
+            parts.append(f"surname {evidence['surname']}")
+        if "similarity" in evidence:
+            parts.append(f"spelling similarity {evidence['similarity']}")
+        companions = evidence.get("companions") or [[], []]
+        parts.append(
+            "appear with: " + " / ".join(", ".join(names) or "nobody" for names in companions)
+        )
+        return "; ".join(parts)
+
+    @admin.display(description="answer")
+    def answer(self, pair):
+        if pair.decision != "open":
+            return pair.get_decision_display()
+        opts = pair._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_decide", args=[pair.pk])
+        # Buttons of the changelist's own form: one click posts with its CSRF token.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" name="decision" '
+            'value="merged">Merge</button> '
+            '<button type="submit" class="button" formaction="{}" name="decision" '
+            'value="distinct">Not the same</button>',
+            url,
+            url,
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name=f"{opts.app_label}_{opts.model_name}_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk):
+        if request.method != "POST" or not self.has_change_permission(request):
+            raise PermissionDenied
+        pair = get_object_or_404(self.model, pk=pk)
+        decision = request.POST.get("decision")
+        if decision not in ("merged", "distinct"):
+            return HttpResponseBadRequest("unknown decision")
+        self._decide(request, [pair], decision)
+        return HttpResponseRedirect(request.META.get("HTTP_REFERER") or "..")
+
+    def _decide(self, request, pairs, decision):
+        for pair in pairs:
+            try:
+                services.pair_decide(pair, decision, user=request.user)
+            except ValueError as error:
+                self.message_user(request, f"{pair}: {error}", messages.ERROR)
+                continue
+            verb = "Merged" if decision == "merged" else "Kept apart"
+            self.message_user(request, f"{verb}: {pair}.", messages.SUCCESS)
+
+    @admin.action(description="Merge each selected pair", permissions=["change"])
+    def merge_pairs(self, request, queryset):
+        self._decide(request, list(queryset.filter(decision="open")), "merged")
+
+    @admin.action(description="Not the same: keep each selected pair apart", permissions=["change"])
+    def distinct_pairs(self, request, queryset):
+        self._decide(request, list(queryset.filter(decision="open")), "distinct")
+
+
+@admin.register(PersonPair)
+class PersonPairAdmin(EntityPairAdmin):
+    pass
+
+
+@admin.register(OrganisationPair)
+class OrganisationPairAdmin(EntityPairAdmin):
+    pass

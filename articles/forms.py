@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from articles.ingest.namekeys import alias_problem
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -40,8 +42,16 @@ class ImportUploadForm(forms.Form):
         return files
 
 
-class ImportConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+class EntityForm(forms.ModelForm):
+    """An editor's edit of a person or organisation: aliases that would capture other
+    stories (a common word, a group, a first name alone, a place) are refused."""
+
+    def clean_aliases(self):
+        aliases = self.cleaned_data["aliases"]
+        problems = [problem for alias in aliases if (problem := alias_problem(alias))]
+        if problems:
+            raise forms.ValidationError([f"{problem}." for problem in problems])
+        return aliases
 
 
 class MergeForm(forms.Form):

@@ -5,7 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
@@ -87,7 +87,13 @@ class Entity(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
+    # Other names an editor confirmed: with `name`, known to every later import once confirmed.
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    # Other spellings extraction saw ("Blinken", "Secretary Blinken"): shown and searched, but
+    # never used to recognise names in later stories, so a wrong guess cannot spread.
+    spellings = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    # Set by an editor: the name and aliases are right, and later imports may rely on them.
+    confirmed = models.BooleanField(default=False)
     description = models.CharField(max_length=300, blank=True)
     wikidata_id = models.CharField(max_length=20, blank=True)
     # Slugs of entities merged into this one, so that their old pages redirect here.
@@ -109,6 +115,11 @@ class Entity(models.Model):
 
 
 class Person(Entity):
+    # Keys of the name for resolution across stories (articles/ingest/namekeys.py): the
+    # surname alone, and first name plus surname, so that "Adam B. Schiff" finds "Adam Schiff".
+    surname = models.CharField(max_length=200, blank=True, db_index=True)
+    name_key = models.CharField(max_length=200, blank=True, db_index=True)
+
     class Meta(Entity.Meta):
         verbose_name_plural = "people"
         constraints = [
@@ -252,49 +263,158 @@ class Quote(models.Model):
         return self.person or self.organisation
 
 
+class EntityPair(models.Model):
+    """Two entries that may be one person or organisation, with the evidence, for editors.
+
+    An editor's answer is kept for good: a pair answered "not the same" is never merged by
+    resolution, however strong the evidence becomes (articles/services/resolution.py).
+    """
+
+    class Decision(models.TextChoices):
+        OPEN = "open", "Waiting for an editor"
+        MERGED = "merged", "Merged"
+        DISTINCT = "distinct", "Not the same"
+
+    # What makes the pair likely: "surname", "spelling", "initials".
+    reason = models.CharField(max_length=20)
+    # The facts an editor needs: shared surname, similarity, stories in common, companions.
+    evidence = models.JSONField(default=dict, blank=True)
+    score = models.FloatField(default=0.0)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["decision", "-score", "pk"]
+
+    def __str__(self):
+        return f"{self.first} / {self.second}"
+
+
+class PersonPair(EntityPair):
+    # Null once a merge deleted that side: the answer stays on record with its names.
+    first = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    second = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta(EntityPair.Meta):
+        verbose_name = "possible duplicate person"
+        verbose_name_plural = "possible duplicate people"
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="person_pair_unique"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="person_pair_order"),
+        ]
+
+
+class OrganisationPair(EntityPair):
+    # Null once a merge deleted that side: the answer stays on record with its names.
+    first = models.ForeignKey(Organisation, null=True, on_delete=models.SET_NULL, related_name="+")
+    second = models.ForeignKey(Organisation, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta(EntityPair.Meta):
+        verbose_name = "possible duplicate organisation"
+        verbose_name_plural = "possible duplicate organisations"
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="organisation_pair_unique"),
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="organisation_pair_order"
+            ),
+        ]
+
+
 class ImportBatch(models.Model):
-    """One import (an admin upload, a command run, the seed loader): an audit trail."""
+    """One import (an admin upload, a command run, the seed loader): an audit trail.
+
+    Its files wait in ImportFile rows (the database, not a web server's disk) and are stored
+    by background jobs (articles/tasks.py); the counts move as each file finishes, in the same
+    transaction, so they are right at every moment.
+    """
 
     class Origin(models.TextChoices):
         ADMIN = "admin", "Admin upload"
         COMMAND = "command", "Command line"
         SEEDS = "seeds", "Seed loader"
+        REEXTRACT = "reextract", "Re-extraction"
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     origin = models.CharField(max_length=10, choices=Origin.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    # Set at every finished file: a running batch whose progress is old has lost its workers.
+    progressed = models.DateTimeField(null=True, blank=True)
+    total_count = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    cancelled_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created"]
         verbose_name_plural = "import batches"
+        indexes = [models.Index(fields=["status", "created"], name="importbatch_status_idx")]
 
     def __str__(self):
         return f"Import #{self.pk} ({self.get_origin_display()}, {self.created:%Y-%m-%d %H:%M})"
 
+    @property
+    def done_count(self) -> int:
+        return (
+            self.created_count
+            + self.updated_count
+            + self.unchanged_count
+            + self.rejected_count
+            + self.failed_count
+            + self.cancelled_count
+        )
+
+    @property
+    def finished_work(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.CANCELLED)
+
 
 class ImportFile(models.Model):
-    """The outcome for one file of an import batch."""
+    """One file of an import batch: its content until it is stored, then its outcome."""
 
     class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
         CREATED = "created", "Created"
         UPDATED = "updated", "Updated"
         UNCHANGED = "unchanged", "Unchanged"
         REJECTED = "rejected", "Rejected"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
     filename = models.CharField(max_length=500)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # What the preview predicted from parsing alone: created, updated, unchanged or rejected.
+    expected = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     message = models.TextField(blank=True)
+    # The file's bytes while it waits; emptied once it is stored.
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    # A re-extraction names the stored story instead of carrying content.
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL)
+    finished = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "pk"]
+        indexes = [models.Index(fields=["batch", "outcome"], name="importfile_batch_outcome_idx")]
 
     def __str__(self):
         return f"{self.filename}: {self.outcome}"

@@ -718,7 +718,7 @@ def timeline_buckets(months: Counter) -> tuple[list[TimelineBucket], str]:
 
 # The columns holding an entity's known names, in the order of the index expressions of
 # migration 0004: a column added here needs a migration that rebuilds those indexes to match.
-NAME_FIELDS = ("name", "aliases")
+NAME_FIELDS = ("name", "aliases", "spellings")
 SUGGESTIONS_SHOWN = 3
 # Query words looked up at most, and the lengths of a word worth correcting (levenshtein
 # takes at most 255 characters; no name has a word of 40).

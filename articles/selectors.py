@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from articles import search
 from articles.models import (
@@ -382,3 +383,68 @@ def quote_list(queryset, query, page_number):
         for quote in page.object_list:
             quote.text_html = search.mark_highlights(quote.text)
     return page
+
+
+# --- Import batches --------------------------------------------------------------------------
+
+# A running batch with no finished file for this long has lost its workers (or has none).
+BATCH_STALLED_SECONDS = 60
+
+
+@dataclass
+class BatchProgress:
+    status: str
+    status_label: str
+    total: int
+    done: int
+    counts: dict[str, int]
+    rate: float | None  # files a second since the batch started
+    seconds_left: float | None
+    stalled_seconds: float | None  # set when a running batch has not moved for a while
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+    def as_json(self) -> dict:
+        return {
+            "status": self.status,
+            "status_label": self.status_label,
+            "total": self.total,
+            "done": self.done,
+            "percent": self.percent,
+            "counts": self.counts,
+            "rate": round(self.rate, 2) if self.rate is not None else None,
+            "seconds_left": round(self.seconds_left) if self.seconds_left is not None else None,
+            "stalled_seconds": round(self.stalled_seconds) if self.stalled_seconds else None,
+        }
+
+
+def batch_progress(batch) -> BatchProgress:
+    """Where a batch stands: done of total, the rate since it started and the time left."""
+    now = timezone.now()
+    counts = {
+        outcome: getattr(batch, f"{outcome}_count")
+        for outcome in ("created", "updated", "unchanged", "rejected", "failed", "cancelled")
+    }
+    rate = seconds_left = stalled = None
+    if batch.started is not None:
+        stored = batch.files.filter(finished__gte=batch.started).count()
+        elapsed = ((batch.finished or now) - batch.started).total_seconds()
+        if stored and elapsed > 0:
+            rate = stored / elapsed
+            if not batch.finished_work:
+                seconds_left = (batch.total_count - batch.done_count) / rate
+    if batch.status in ("queued", "running") and batch.progressed is not None:
+        quiet = (now - batch.progressed).total_seconds()
+        stalled = quiet if quiet > BATCH_STALLED_SECONDS else None
+    return BatchProgress(
+        status=batch.status,
+        status_label=batch.get_status_display(),
+        total=batch.total_count,
+        done=batch.done_count,
+        counts=counts,
+        rate=rate,
+        seconds_left=seconds_left,
+        stalled_seconds=stalled,
+    )

@@ -166,13 +166,14 @@ def build(stories: int) -> None:
                 copy.write_row((pk, f"source{pk}.example.com", name, f"source-{pk}"))
         for model, names in ((Person, people), (Organisation, organisations)):
             columns = (
-                "id, name, slug, aliases, description, wikidata_id, former_slugs, "
-                "not_an_entity, created, updated"
+                "id, name, slug, aliases, spellings, confirmed, description, wikidata_id, "
+                "former_slugs, not_an_entity, created, updated"
             )
             with raw.cursor().copy(f"COPY {tables[model]} ({columns}) FROM STDIN") as copy:
                 for name, pk in names.items():
                     slug = f"{slugify(name)[:200]}-{pk}"
-                    copy.write_row((pk, name, slug, "{}", "", "", "{}", False, now, now))
+                    row = (pk, name, slug, "{}", "{}", False, "", "", "{}", False, now, now)
+                    copy.write_row(row)
         columns = (
             "id, title, slug, published, url, source_id, body, content_hash, "
             "entity_names, created, updated"

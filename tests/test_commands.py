@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from articles import services
 from articles.models import Article, ImportBatch, Quote
+from articles.services import ingest as ingest_service
 from tests.test_ingest import BROKEN, GOOD_A, GOOD_B, found, zip_of
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def no_real_extractor(monkeypatch):
-    monkeypatch.setattr(services, "extraction_run", lambda paragraphs, known=None: found())
+    monkeypatch.setattr(ingest_service, "extraction_run", lambda paragraphs, known=None: found())
 
 
 @pytest.fixture
@@ -44,11 +44,11 @@ def run(*args):
 
 
 def test_import_a_folder_recursively_then_again_unchanged(folder):
-    output = run("import_articles", str(folder))
+    output = run("import_articles", "--inline", str(folder))
     assert f"created   {folder}/a.txt  Harbour Pier to Open in June" in output
     assert f"created   {folder}/nested/deeper/b.txt  Ferry Timetable Changes" in output
     assert "2 created, 0 updated, 0 unchanged, 0 rejected" in output
-    again = run("import_articles", str(folder))
+    again = run("import_articles", "--inline", str(folder))
     assert "0 created, 0 updated, 2 unchanged, 0 rejected" in again
     assert Article.objects.count() == 2
     assert list(ImportBatch.objects.values_list("origin", flat=True)) == ["command", "command"]
@@ -59,7 +59,7 @@ def test_a_rejected_file_is_reported_and_the_exit_status_is_1(folder):
     archive = folder / "more.zip"
     archive.write_bytes(zip_of({"../escape.txt": GOOD_A}))
     with pytest.raises(CommandError) as caught:
-        run("import_articles", str(folder))
+        run("import_articles", "--inline", str(folder))
     assert caught.value.returncode == 1
     assert str(caught.value) == "2 file(s) rejected"
     assert Article.objects.count() == 2
@@ -81,7 +81,7 @@ def test_dry_run_stores_nothing(folder):
 
 def test_a_missing_path_is_an_error():
     with pytest.raises(CommandError, match="no-such-folder: no such file or folder"):
-        run("import_articles", "no-such-folder")
+        run("import_articles", "--inline", "no-such-folder")
 
 
 def test_extract_prints_the_json_shape_and_stores_nothing(folder):
@@ -122,9 +122,9 @@ def test_extract_on_a_broken_file_is_an_error_with_status_2(folder):
 
 
 def test_reextract_runs_over_every_story(folder):
-    run("import_articles", str(folder))
+    run("import_articles", "--inline", str(folder))
     Quote.objects.update(status=Quote.Status.VERIFIED)
-    assert "Re-extracted 2 stories." in run("reextract")
+    assert "Re-extracted 2 stories in " in run("reextract", "--inline")
     assert set(Quote.objects.values_list("status", flat=True)) == {"verified"}
 
 

@@ -20,6 +20,7 @@ from articles.models import (
     Quote,
     Source,
 )
+from articles.services import ingest as ingest_service
 
 PARAGRAPHS = [
     "Harbour master Edith Marlowe said the new pier will open in June.",
@@ -70,7 +71,7 @@ def ingest(text=None, extraction=None, **story_fields):
 @pytest.fixture(autouse=True)
 def no_real_extractor(monkeypatch):
     """Tests here pass what was found explicitly; the language model is tested elsewhere."""
-    monkeypatch.setattr(services, "extraction_run", lambda paragraphs, known=None: found())
+    monkeypatch.setattr(ingest_service, "extraction_run", lambda paragraphs, known=None: found())
 
 
 pytestmark = pytest.mark.django_db
@@ -87,10 +88,17 @@ def test_a_new_story_is_stored_with_its_source_entities_and_quotes():
     source = Source.objects.get()
     assert (source.domain, source.name) == ("harbourpost.example", "harbourpost.example")
     person = Person.objects.get()
-    assert (person.name, person.slug, person.aliases) == (
+    # The machine's spellings are recorded, never made aliases (known names) on their own.
+    assert (person.name, person.slug, person.aliases, person.spellings) == (
         "Edith Marlowe",
         "edith-marlowe",
+        [],
         ["Marlowe"],
+    )
+    assert (person.surname, person.name_key, person.confirmed) == (
+        "marlowe",
+        "edith marlowe",
+        False,
     )
     assert PersonMention.objects.get().count == 3
     assert OrganisationMention.objects.get().organisation.name == "Port Authority"
@@ -156,16 +164,28 @@ def test_people_are_matched_ignoring_case_and_gain_the_new_spellings():
     )
     ingest(url="https://harbourpost.example/other/", extraction=other)
     person = Person.objects.get()
-    assert person.aliases == ["Marlowe", "Harbour master Edith Marlowe"]
+    assert person.spellings == ["Marlowe", "Harbour master Edith Marlowe"]
     assert person.mentions.count() == 2
 
 
-def test_a_curated_alias_resolves_to_its_canonical_person():
+def test_a_confirmed_alias_resolves_to_its_canonical_person():
     ingest()
-    Person.objects.filter(name="Edith Marlowe").update(aliases=["Marlowe", "E. Marlowe"])
+    Person.objects.filter(name="Edith Marlowe").update(
+        aliases=["Marlowe", "E. Marlowe"], confirmed=True
+    )
     extraction = found(people=[FoundEntity("E. Marlowe")], quotes=[])
     ingest(url="https://harbourpost.example/other/", extraction=extraction)
     assert list(Person.objects.values_list("name", flat=True)) == ["Edith Marlowe"]
+
+
+def test_an_unconfirmed_alias_is_no_known_name():
+    ingest()
+    Person.objects.filter(name="Edith Marlowe").update(aliases=["E. Marlowe"])
+    assert services.known_entities().people == {}
+    extraction = found(people=[FoundEntity("E. Marlowe")], quotes=[])
+    ingest(url="https://harbourpost.example/other/", extraction=extraction)
+    # An initial proves too little to join Edith Marlowe by evidence alone.
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["E. Marlowe", "Edith Marlowe"]
 
 
 def test_names_marked_not_an_entity_are_never_created_again():
@@ -173,7 +193,7 @@ def test_names_marked_not_an_entity_are_never_created_again():
     services.entity_mark_not_an_entity(Organisation.objects.get(name="Port Authority"))
     known = services.known_entities()
     assert "port authority" in known.blocked
-    assert known.people["marlowe"] == "Edith Marlowe"
+    assert "marlowe" not in known.people  # the machine's spelling is no known name
     ingest(url="https://harbourpost.example/other/", extraction=found())
     assert OrganisationMention.objects.count() == 0
     assert Organisation.objects.get().not_an_entity
@@ -297,14 +317,15 @@ def test_a_failing_story_does_not_stop_the_others(monkeypatch):
             raise RuntimeError("extractor bug")
         return found()
 
-    monkeypatch.setattr(services, "extraction_run", extractor_bug)
+    monkeypatch.setattr(ingest_service, "extraction_run", extractor_bug)
     files = [
         ("a.txt", GOOD_A),
         ("b.txt", story(paragraphs=["Ferry"], url="https://x.example/").encode()),
     ]
     report = services.articles_import(files)
-    assert [file.outcome for file in report.files] == ["created", "rejected"]
-    assert report.files[1].message == "b.txt: could not be imported (extractor bug)"
+    assert [file.outcome for file in report.files] == ["created", "failed"]
+    assert report.files[1].message == "extraction failed: extractor bug"
+    assert (report.batch.status, report.batch.failed_count) == ("done", 1)
     assert Article.objects.count() == 1
 
 
@@ -316,14 +337,11 @@ def test_a_file_over_the_size_setting_is_refused(settings):
     )
 
 
-def test_a_dry_run_predicts_outcomes_and_stores_nothing():
+def test_a_preview_predicts_outcomes_and_stores_nothing():
     services.articles_import([("a.txt", GOOD_A)])
-    report = services.articles_import(
-        [("a.txt", GOOD_A), ("b.txt", GOOD_B), ("broken.txt", BROKEN)], dry_run=True
-    )
-    assert [file.outcome for file in report.files] == ["unchanged", "created", "rejected"]
-    assert report.files[1].extraction.people[0].name == "Edith Marlowe"
-    assert report.batch is None
+    preview = services.files_preview([("a.txt", GOOD_A), ("b.txt", GOOD_B), ("broken.txt", BROKEN)])
+    assert [row.expected for row in preview] == ["unchanged", "created", "rejected"]
+    assert preview[1].message == "Ferry Timetable Changes"
     assert Article.objects.count() == 1
     assert ImportBatch.objects.count() == 1
 
@@ -346,7 +364,10 @@ def test_merge_moves_mentions_and_quotes_sums_counts_and_keeps_the_old_slug(clie
 
     target.refresh_from_db()
     assert not Person.objects.filter(name="Edie Marlowe").exists()
-    assert target.aliases == ["Marlowe", "Edie", "Edie Marlowe"]
+    # The editor's merge confirms the merged name; what extraction saw stays a spelling.
+    assert target.aliases == ["Edie Marlowe"]
+    assert target.spellings == ["Marlowe", "Edie"]
+    assert target.confirmed
     assert target.former_slugs == ["edie-marlowe"]
     counts = dict(target.mentions.values_list("article__slug", "count"))
     assert counts == {"harbour-pier-to-open-in-june": 7, "harbour-pier-to-open-in-june-2": 2}
@@ -391,8 +412,9 @@ def test_reextract_keeps_every_editor_decision(monkeypatch):
 
     # Extraction now finds the old spelling, the false organisation and the quote again.
     again = found(people=[FoundEntity("Edie Marlowe")])
-    monkeypatch.setattr(services, "extraction_run", lambda paragraphs, known=None: again)
-    assert services.articles_reextract() == 3
+    monkeypatch.setattr(ingest_service, "extraction_run", lambda paragraphs, known=None: again)
+    report = services.articles_reextract()
+    assert (report.batch.origin, report.batch.updated_count) == ("reextract", 3)
 
     assert list(Person.objects.values_list("name", flat=True)) == ["Edith Marlowe"]
     assert PersonMention.objects.count() == 3

@@ -9,7 +9,7 @@ from django.db import DatabaseError
 
 from articles.ingest.parse import ParseError, parse
 from articles.ingest.types import KnownEntities
-from articles.services import extraction_run, known_entities
+from articles.services import ingest
 
 
 def extraction_document(parsed, extraction) -> dict:
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         except ParseError as error:
             raise CommandError(str(error), returncode=2) from None
         try:
-            known = known_entities()
+            known = ingest.known_entities()
         except DatabaseError:
             # The command stores nothing, so it can still answer without the database.
             self.stderr.write(
@@ -79,7 +79,7 @@ class Command(BaseCommand):
                 "extracting without the names editors curated."
             )
             known = KnownEntities()
-        document = extraction_document(parsed, extraction_run(parsed.paragraphs, known))
+        document = extraction_document(parsed, ingest.extraction_run(parsed.paragraphs, known))
         if as_json:
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
             return

@@ -1,13 +1,15 @@
 """python manage.py import_articles PATH... : stories from files, folders and zips."""
 
-import sys
+import os
+import time
+from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from articles.management.workers import batch_wait, workers_started
 from articles.models import ImportBatch
-from articles.services import articles_import
+from articles.services import batch_confirm, batch_run_here, batch_stage, files_preview
 
 # What a folder is searched for; a file named on the command line is always read.
 STORY_SUFFIXES = {".txt", ".zip"}
@@ -35,55 +37,84 @@ def story_paths(paths: list[str]) -> list[Path]:
 class Command(BaseCommand):
     help = (
         "Import stories in the seed format from files, folders (searched recursively for .txt "
-        "and .zip) and zips. Exits with status 1 when any file was rejected."
+        "and .zip) and zips, as background jobs: by worker processes started here (--workers, "
+        "one per core by default), by the deployment's workers (--workers 0), or in this "
+        "process (--inline). Exits with status 1 when any file was rejected or failed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument(
-            "--dry-run", action="store_true", help="parse and extract, store nothing"
+            "--dry-run", action="store_true", help="parse and predict, store nothing"
         )
         parser.add_argument(
             "--origin",
-            choices=ImportBatch.Origin.values,
+            choices=[ImportBatch.Origin.COMMAND, ImportBatch.Origin.SEEDS],
             default=ImportBatch.Origin.COMMAND,
             help="what the import batch records as its origin",
         )
-
-    def handle(self, *args, paths, dry_run, origin, verbosity, **options):
-        files = story_paths(paths)
-        progress = tqdm(
-            total=len(files),
-            unit="file",
-            file=sys.stderr,
-            disable=verbosity < 1 or not sys.stderr.isatty(),
+        how = parser.add_mutually_exclusive_group()
+        how.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            metavar="N",
+            help="worker processes to start here (0: wait for the deployment's workers)",
         )
+        how.add_argument(
+            "--inline", action="store_true", help="store every file in this process, no jobs"
+        )
+        how.add_argument("--no-wait", action="store_true", help="queue the jobs and return at once")
 
-        def read():
-            for path in files:
-                yield str(path), path.read_bytes()
-                progress.update()
-
-        def show(report):
-            if verbosity < 1:
+    def handle(self, *args, paths, dry_run, origin, workers, inline, no_wait, verbosity, **_):
+        files = [(str(path), path.read_bytes()) for path in story_paths(paths)]
+        if dry_run:
+            return self._preview(files_preview(files), verbosity)
+        if workers < 0:
+            raise CommandError("--workers must be 0 or more")
+        started = time.perf_counter()
+        batch = batch_stage(files, origin=origin)
+        if inline:
+            batch = batch_run_here(batch, started=started).batch
+        else:
+            batch_confirm(batch)
+            if no_wait:
+                self.stdout.write(f"Queued import #{batch.pk}: {batch.total_count} file(s).")
                 return
-            if report.outcome == "rejected":
-                line = self.style.ERROR(f"{'rejected':<10}{report.message}")
-            else:
-                line = f"{report.outcome:<10}{report.filename}  {report.message}"
-            if progress.disable:
-                self.stdout.write(line)
-            else:
-                progress.write(line, file=self.stdout)
+            with workers_started(workers):
+                batch = batch_wait(
+                    batch, show=verbosity >= 1, write=self.stdout.write, workers_here=workers
+                )
+        self._report(batch, time.perf_counter() - started, verbosity)
 
-        with progress:
-            report = articles_import(read(), origin=origin, dry_run=dry_run, on_file=show)
-        counts = ", ".join(
-            f"{report.count(outcome)} {outcome}"
-            for outcome in ("created", "updated", "unchanged", "rejected")
-        )
-        where = " (dry run: nothing stored)" if dry_run else f" (import #{report.batch.pk})"
+    def _preview(self, rows, verbosity):
+        counts = Counter(row.expected for row in rows)
         if verbosity >= 1:
-            self.stdout.write(f"{counts} in {report.seconds:.1f} s{where}")
-        if report.rejected:
-            raise CommandError(f"{len(report.rejected)} file(s) rejected", returncode=1)
+            for row in rows:
+                self._line(row.expected, row.filename, row.message)
+            totals = ", ".join(
+                f"{counts[o]} {o}" for o in ("created", "updated", "unchanged", "rejected")
+            )
+            self.stdout.write(f"{totals} (dry run: nothing stored)")
+        if counts["rejected"]:
+            raise CommandError(f"{counts['rejected']} file(s) rejected", returncode=1)
+
+    def _report(self, batch, seconds: float, verbosity):
+        files = batch.files.order_by("pk")
+        if verbosity >= 1:
+            for upload in files:
+                self._line(upload.outcome, upload.filename, upload.message)
+            counts = ", ".join(
+                f"{getattr(batch, f'{outcome}_count')} {outcome}"
+                for outcome in ("created", "updated", "unchanged", "rejected", "failed")
+            )
+            self.stdout.write(f"{counts} in {seconds:.1f} s (import #{batch.pk})")
+        bad = batch.rejected_count + batch.failed_count
+        if bad:
+            raise CommandError(f"{bad} file(s) rejected", returncode=1)
+
+    def _line(self, outcome: str, filename: str, message: str):
+        if outcome in ("rejected", "failed"):
+            self.stdout.write(self.style.ERROR(f"{outcome:<10}{message}"))
+        else:
+            self.stdout.write(f"{outcome:<10}{filename}  {message}")

@@ -1,0 +1,97 @@
+"""Keys that find the same person under another form of the name, across stories.
+
+Pure Python: articles/services/resolution.py stores these keys on each person and looks them
+up by index, so resolving a name costs the same however many people the archive holds.
+"""
+
+import unicodedata
+
+from articles.ingest.lexicon import (
+    FEMALE_NAMES,
+    MALE_NAMES,
+    NATIONALITIES,
+    NOT_NAMES,
+    PLACES,
+    TITLES,
+)
+
+# Words after a surname that are not the surname ("Martin Luther King Jr.").
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
+
+
+def fold(text: str) -> str:
+    """Lower-cased, accents dropped: "Peña" and "Pena" are one key."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+def _words_and_suffix(name: str) -> tuple[list[str], str]:
+    words = [word.strip(".,") for word in fold(name).replace(",", " ").split()]
+    words = [word for word in words if word]
+    while len(words) > 1 and words[0] in TITLES:
+        words = words[1:]
+    suffix = ""
+    if len(words) > 2 and words[-1] in NAME_SUFFIXES:
+        suffix = words.pop()
+    return words, suffix
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a person's name without titles, suffixes and dots, folded."""
+    return _words_and_suffix(name)[0]
+
+
+def surname(name: str) -> str:
+    """The last word of the name: the key a surname-only mention ("Obama") shares."""
+    words = name_words(name)
+    return words[-1] if words else ""
+
+
+def name_key(name: str) -> str:
+    """First name and surname, middle names and initials dropped: "Adam B. Schiff" and
+    "Hillary Rodham Clinton" share a key with "Adam Schiff" and "Hillary Clinton".
+    Empty for a one-word name, which has no first name to check."""
+    words, suffix = _words_and_suffix(name)
+    if len(words) < 2 or len(words[0]) < 2:  # "J. Smith": an initial proves too little
+        return ""
+    # "Donald Trump Jr." is not his father: a suffix stays in the key.
+    return " ".join(word for word in (words[0], words[-1], suffix) if word)
+
+
+def middles_agree(name: str, other: str) -> bool:
+    """Whether the middle names of two names with one key can be one person's: "Adam B.
+    Schiff" and "Adam Bennett Schiff" can, "George W. Bush" and "George H. W. Bush" cannot,
+    and a name without a middle name agrees with any."""
+    middle, other_middle = name_words(name)[1:-1], name_words(other)[1:-1]
+    if not middle or not other_middle:
+        return True
+    if len(middle) != len(other_middle):
+        return False
+    return all(
+        word == other_word or (min(len(word), len(other_word)) == 1 and word[0] == other_word[0])
+        for word, other_word in zip(middle, other_middle, strict=True)
+    )
+
+
+def is_surname_only(name: str) -> bool:
+    return len(name_words(name)) == 1
+
+
+def alias_problem(alias: str) -> str | None:
+    """Why a word cannot be an alias, or None. An alias is recognised in every later story,
+    so it must name one entity wherever it appears: never a common word, a group of people
+    ("Republicans"), a first name alone or a place."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # a word list, not the model
+
+    folded = fold(alias).strip(" .")
+    if not folded:
+        return "an alias cannot be empty"
+    if folded in STOP_WORDS or folded in NOT_NAMES:
+        return f"'{alias}' is a common word"
+    if folded in NATIONALITIES or folded.rstrip("s") in NATIONALITIES:
+        return f"'{alias}' names a group of people"
+    if folded in PLACES:
+        return f"'{alias}' is a place"
+    if folded in FEMALE_NAMES or folded in MALE_NAMES:
+        return f"'{alias}' is a first name alone"
+    return None

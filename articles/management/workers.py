@@ -1,0 +1,75 @@
+"""Running a batch from the command line: worker processes started here, or the workers of
+the deployment, and a progress bar until the batch is done."""
+
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+from tqdm import tqdm
+
+from articles.models import ImportBatch
+
+MANAGE_PY = Path(__file__).resolve().parent.parent.parent / "manage.py"
+POLL_SECONDS = 0.5
+# Said once when nothing moves for this long and no worker was started here.
+IDLE_HINT_SECONDS = 10
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, str(MANAGE_PY), "procrastinate", "worker", "--concurrency", "1"]
+
+
+@contextmanager
+def workers_started(count: int):
+    """`count` worker processes on this machine, stopped (SIGTERM, then SIGKILL) on exit.
+
+    They use this process's database, so a command run against a test database is served
+    by workers on that database too (DJANGO_DATABASE_NAME, read by archive/settings.py).
+    """
+    env = {**os.environ, "DJANGO_DATABASE_NAME": connection.settings_dict["NAME"]}
+    processes = [
+        subprocess.Popen(worker_command(), env=env, stdout=subprocess.DEVNULL) for _ in range(count)
+    ]
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def batch_wait(batch: ImportBatch, *, show: bool, write=print, workers_here: int = 0):
+    """Follow a batch until it is done or cancelled, with a progress bar on a terminal."""
+    progress = tqdm(
+        total=batch.total_count,
+        initial=batch.done_count,
+        unit="file",
+        file=sys.stderr,
+        disable=not show or not sys.stderr.isatty(),
+    )
+    last_move, hinted = time.monotonic(), False
+    with progress:
+        while not batch.finished_work:
+            time.sleep(POLL_SECONDS)
+            batch.refresh_from_db()
+            if batch.done_count != progress.n:
+                progress.update(batch.done_count - progress.n)
+                last_move = time.monotonic()
+            elif (
+                not workers_here and not hinted and time.monotonic() - last_move > IDLE_HINT_SECONDS
+            ):
+                write(
+                    "Waiting for a worker: start one with `python manage.py procrastinate "
+                    "worker`, or pass --workers N."
+                )
+                hinted = True
+    return batch

@@ -1,0 +1,364 @@
+"""Which stored person or organisation a name found in a story is: resolution across stories.
+
+At import, `entities_resolve` turns each name extraction found into a stored entry, by evidence
+rather than by trusting earlier guesses:
+- a name an editor confirmed (KnownEntities) is that entry;
+- a surname alone ("Obama", from "Mr. Obama" or "President Obama") is the stored full-name
+  person who holds most of the archive's stories under that surname, when one clearly does and
+  the story names nobody else of that surname;
+- a name with a middle name or initial ("Adam B. Schiff") is the stored person with the same
+  first name and surname and no conflicting middle name;
+- anything else is found by its exact name or created.
+Every lookup is by an indexed key, so its cost does not grow with the number of people stored.
+
+Over the stored archive, `archive_resolve` (a background job, articles/tasks.py) merges what
+import could not yet join (a surname-only entry made before the full name arrived, spelling
+variants that clearly name one person) and queues the doubtful pairs for editors. An editor's
+"not the same" is never undone.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
+
+from articles.ingest.lexicon import NATIONALITIES, PLACES
+from articles.ingest.namekeys import (
+    fold,
+    is_surname_only,
+    middles_agree,
+    name_key,
+    name_words,
+    surname,
+)
+from articles.ingest.types import Extraction, FoundEntity, KnownEntities
+from articles.models import EntityPair, Organisation, OrganisationPair, Person, PersonPair
+from articles.services.slugs import unique_slug
+
+NAME_MAX_CHARS = 200  # Entity.name
+# A surname alone joins a full name holding at least this share of the stories of everyone
+# stored under that surname, and at least this many stories: "Obama" joins Barack Obama when
+# Michelle Obama's stories are few, "Clinton" joins nobody while both Clintons are common.
+DOMINANT_SHARE = 0.8
+DOMINANT_MIN_STORIES = 2
+# How many full names of one surname are weighed; more are only noise.
+SURNAME_CANDIDATES = 20
+# Spelling variants (Zelensky, Zelenskyy, Zelenskiy): surnames this close by edit distance,
+# sounding alike, with the same first name, are one person; less close ones go to editors.
+SPELLING_MAX_EDITS = 2
+SPELLING_MIN_SURNAME_CHARS = 5
+SPELLING_QUEUE_SIMILARITY = 0.55
+# Who an entry appears with is read from this many of its latest stories.
+COMPANION_STORIES = 500
+
+
+@dataclass
+class Resolved:
+    entity: Person | Organisation
+    mentions: int
+    first_offset: int
+    spellings: set[str] = field(default_factory=set)  # the story's forms of the name
+
+
+@dataclass
+class _Group:
+    """The found names of a story that stand for one entry, before it is looked up."""
+
+    name: str
+    confirmed: bool
+    spellings: set[str] = field(default_factory=set)
+    mentions: int = 0
+    first_offset: int = 0
+
+
+# --- At import ----------------------------------------------------------------------------------
+
+
+def entities_resolve(
+    extraction: Extraction, known: KnownEntities
+) -> tuple[dict[str, Resolved], dict[str, Resolved]]:
+    """The story's people and organisations as stored entries, keyed by every upper-cased
+    name extraction used for them (quotes name their speaker by that name). Entries an editor
+    marked "not an entity" are dropped."""
+    return (
+        _resolve(Person, extraction.people, known.people),
+        _resolve(Organisation, extraction.organisations, known.organisations),
+    )
+
+
+def _resolve(model, found: list[FoundEntity], known_names: dict[str, str]):
+    groups = _groups(found, known_names)
+    story_surnames = Counter(surname(group.name) for group in groups.values())
+    resolved: dict[str, Resolved] = {}
+    # One order for every import, so concurrent imports create rows without deadlock.
+    for key in sorted(groups):
+        group = groups[key]
+        stored = None
+        if model is Person and not group.confirmed:
+            stored = _person_match(group.name, story_surnames)
+        if stored is None:
+            stored = _entity_get_or_create(model, group.name)
+        if stored.not_an_entity:
+            continue
+        entry = Resolved(
+            stored, max(group.mentions, 1), max(group.first_offset, 0), group.spellings
+        )
+        for spelling in {key, *(spelling.upper() for spelling in group.spellings)}:
+            resolved[spelling] = entry
+    return resolved
+
+
+def _groups(found: list[FoundEntity], known_names: dict[str, str]) -> dict[str, _Group]:
+    """Found entities grouped by canonical name: a confirmed spelling stands for its entry."""
+    groups: dict[str, _Group] = {}
+    for entity in found:
+        name = entity.name.strip()[:NAME_MAX_CHARS]
+        if not name:
+            continue
+        spellings = {name, *(alias.strip()[:NAME_MAX_CHARS] for alias in entity.aliases)}
+        canonical = next(
+            (known_names[s.lower()] for s in sorted(spellings) if s.lower() in known_names), None
+        )
+        group = groups.setdefault(
+            (canonical or name).upper(), _Group(canonical or name, canonical is not None)
+        )
+        if group.mentions == 0 or entity.first_offset < group.first_offset:
+            group.first_offset = entity.first_offset
+        group.mentions += entity.mentions
+        group.spellings.update(spelling for spelling in spellings if spelling)
+    return groups
+
+
+def _person_match(name: str, story_surnames: Counter) -> Person | None:
+    """The stored person a name found in a story stands for, or None for a new entry."""
+    exact = Person.objects.filter(name__iexact=name).first()
+    if is_surname_only(name):
+        family = surname(name)
+        # Another person of this surname in the story makes the lone surname ambiguous.
+        if story_surnames[family] > 1 or family in PLACES or family in NATIONALITIES:
+            return exact
+        dominant = surname_dominant(family)
+        if dominant is not None and not (exact and pair_is_distinct(exact, dominant)):
+            return dominant
+        return exact
+    if exact is not None:
+        return exact
+    key = name_key(name)
+    if not key:
+        return None
+    for candidate in Person.objects.filter(name_key=key, not_an_entity=False).order_by(
+        "-article_count", "pk"
+    )[:SURNAME_CANDIDATES]:
+        if middles_agree(name, candidate.name):
+            return candidate
+    return None
+
+
+def surname_dominant(family: str) -> Person | None:
+    """The full-name person who holds most stories under this surname, if one clearly does."""
+    candidates = list(
+        Person.objects.filter(surname=family, not_an_entity=False)
+        .exclude(name_key="")
+        .order_by("-article_count", "pk")[:SURNAME_CANDIDATES]
+    )
+    if not candidates:
+        return None
+    total = sum(candidate.article_count for candidate in candidates)
+    top = candidates[0]
+    if top.article_count >= DOMINANT_MIN_STORIES and top.article_count >= DOMINANT_SHARE * total:
+        return top
+    return None
+
+
+def _entity_get_or_create(model, name: str):
+    for _attempt in range(5):
+        stored = model.objects.filter(name__iexact=name).first()
+        if stored is not None:
+            return stored
+        fields = {"name": name, "slug": unique_slug(model, name, model._meta.model_name)}
+        if model is Person:
+            fields.update(surname=surname(name), name_key=name_key(name))
+        try:
+            # The unique Upper(name) constraint settles concurrent creations of one name.
+            with transaction.atomic():
+                return model.objects.create(**fields)
+        except IntegrityError:
+            continue
+    raise IntegrityError(f"could not store the {model._meta.verbose_name} {name!r}")
+
+
+def spellings_missing(entity, spellings) -> list[str]:
+    """Spellings the entry does not know yet under its name, aliases or seen spellings."""
+    have = {fold(known) for known in [entity.name, *entity.aliases, *entity.spellings]}
+    missing = []
+    for spelling in sorted(set(spellings)):
+        if spelling and fold(spelling) not in have:
+            have.add(fold(spelling))
+            missing.append(spelling)
+    return missing
+
+
+# --- Editors' answers ---------------------------------------------------------------------------
+
+
+def pair_model(entity) -> type[EntityPair]:
+    return PersonPair if isinstance(entity, Person) else OrganisationPair
+
+
+def pair_is_distinct(entity, other) -> bool:
+    """Whether an editor said these two are not the same."""
+    first, second = sorted([entity.pk, other.pk])
+    return (
+        pair_model(entity)
+        .objects.filter(first_id=first, second_id=second, decision=EntityPair.Decision.DISTINCT)
+        .exists()
+    )
+
+
+def pair_propose(entity, other, reason: str, score: float, evidence: dict) -> None:
+    """Queue two entries for an editor, unless an editor already answered for them."""
+    first, second = sorted([entity, other], key=lambda item: item.pk)
+    evidence = {**evidence, **_pair_evidence(first, second)}
+    pair_model(entity).objects.update_or_create(
+        first=first,
+        second=second,
+        decision=EntityPair.Decision.OPEN,
+        defaults={"reason": reason, "score": round(score, 3), "evidence": evidence},
+    )
+
+
+def _pair_evidence(first, second) -> dict:
+    """What an editor weighs: stories in common and the people each appears with most."""
+    mention_field = "person" if isinstance(first, Person) else "organisation"
+    mentions = first.mentions.model.objects
+    first_stories = mentions.filter(**{mention_field: first}).values("article_id")
+    shared = mentions.filter(**{mention_field: second}, article_id__in=first_stories).count()
+    return {
+        "names": [first.name, second.name],
+        "stories": [first.article_count, second.article_count],
+        "shared_stories": shared,
+        "companions": [_companions(first), _companions(second)],
+    }
+
+
+def _companions(entity, limit: int = 5) -> list[str]:
+    """The people named most often beside an entry in its latest stories."""
+    mention_field = "person" if isinstance(entity, Person) else "organisation"
+    stories = (
+        entity.mentions.model.objects.filter(**{mention_field: entity})
+        .order_by("-article_id")
+        .values("article_id")[:COMPANION_STORIES]
+    )
+    people = Person.objects.filter(mentions__article_id__in=stories)
+    if isinstance(entity, Person):
+        people = people.exclude(pk=entity.pk)
+    rows = people.values("name").annotate(shared=Count("mentions")).order_by("-shared", "name")
+    return [row["name"] for row in rows[:limit]]
+
+
+# --- Over the stored archive --------------------------------------------------------------------
+
+
+@dataclass
+class ResolveReport:
+    merged: list[tuple[str, str]] = field(default_factory=list)
+    proposed: int = 0
+
+
+def archive_resolve() -> ResolveReport:
+    """Join what import could not: surname-only entries whose full name arrived later,
+    repeated first-and-surname keys, clear spelling variants; queue the doubtful pairs."""
+    from articles.services.corrections import entity_merge  # corrections imports this module
+
+    report = ResolveReport()
+    for source, target in [*_surname_merges(report), *_key_merges(), *_spelling_merges(report)]:
+        if source.pk == target.pk or pair_is_distinct(source, target):
+            continue
+        report.merged.append((source.name, target.name))
+        entity_merge(source, target, by_editor=False)
+    return report
+
+
+def _surname_merges(report: ResolveReport):
+    """Surname-only people with a dominant full name; the others with candidates are queued."""
+    lonely = Person.objects.filter(name_key="", confirmed=False, not_an_entity=False).exclude(
+        surname=""
+    )
+    for person in lonely.iterator():
+        if person.surname in PLACES or person.surname in NATIONALITIES:
+            continue
+        dominant = surname_dominant(person.surname)
+        if dominant is not None:
+            yield person, dominant
+            continue
+        candidates = Person.objects.filter(surname=person.surname, not_an_entity=False)
+        for candidate in candidates.order_by("-article_count", "pk")[:3]:
+            if candidate.pk != person.pk and candidate.name_key:
+                pair_propose(person, candidate, "surname", 0.5, {"surname": person.surname})
+                report.proposed += 1
+
+
+def _key_merges():
+    """People sharing first name and surname with agreeing middle names: the smaller entry
+    joins the larger (stored before resolution existed, or by two imports at one moment)."""
+    keys = (
+        Person.objects.exclude(name_key="")
+        .filter(not_an_entity=False)
+        .values("name_key")
+        .annotate(entries=Count("id"))
+        .filter(entries__gt=1)
+        .values_list("name_key", flat=True)
+    )
+    for key in list(keys):
+        people = list(
+            Person.objects.filter(name_key=key, not_an_entity=False).order_by(
+                "-confirmed", "-article_count", "pk"
+            )
+        )
+        target = people[0]
+        for person in people[1:]:
+            if middles_agree(person.name, target.name) and not person.confirmed:
+                yield person, target
+
+
+def _spelling_merges(report: ResolveReport):
+    """Near-identical spellings: merged when the first names are equal, the surnames sound
+    alike and differ by a letter or two; otherwise queued when similar enough."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT a.id, b.id, similarity(lower(a.name), lower(b.name)),
+                   levenshtein(a.surname, b.surname),
+                   dmetaphone(a.surname) = dmetaphone(b.surname)
+            FROM articles_person a
+            JOIN articles_person b ON lower(a.name) %% lower(b.name) AND a.id < b.id
+            WHERE NOT a.not_an_entity AND NOT b.not_an_entity
+              AND a.surname <> b.surname
+              AND similarity(lower(a.name), lower(b.name)) >= %s
+            """,
+            [SPELLING_QUEUE_SIMILARITY],
+        )
+        rows = cursor.fetchall()
+    for first_id, second_id, similarity, edits, sound_alike in rows:
+        first, second = Person.objects.get(pk=first_id), Person.objects.get(pk=second_id)
+        if _spelling_variants(first, second, edits, sound_alike):
+            larger, smaller = sorted([first, second], key=lambda p: (-p.article_count, p.pk))
+            if not smaller.confirmed:
+                yield smaller, larger
+                continue
+        pair_propose(first, second, "spelling", similarity, {"similarity": round(similarity, 3)})
+        report.proposed += 1
+
+
+def _spelling_variants(first: Person, second: Person, edits: int, sound_alike: bool) -> bool:
+    first_words, second_words = name_words(first.name), name_words(second.name)
+    same_first_name = (
+        len(first_words) == len(second_words) and first_words[:-1] == second_words[:-1]
+    )
+    return (
+        same_first_name
+        and sound_alike
+        and edits <= SPELLING_MAX_EDITS
+        and min(len(first.surname), len(second.surname)) >= SPELLING_MIN_SURNAME_CHARS
+    )

@@ -1,0 +1,113 @@
+"""Background jobs with real worker processes: imports by the command, a worker killed
+mid-batch, and a failing story. Workers are separate processes on the test database, as
+workers on other machines would be."""
+
+import os
+import signal
+import time
+from io import StringIO
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.core.management import call_command
+from procrastinate.contrib.django import app
+
+from articles import services, tasks
+from articles.management.workers import workers_started
+from articles.models import Article, ImportBatch, PersonMention
+from tests.test_ingest import BROKEN, story
+
+pytestmark = pytest.mark.django_db(transaction=True)
+WAIT_SECONDS = 240
+
+
+def stories(count: int) -> list[tuple[str, bytes]]:
+    return [
+        (
+            f"story-{number:02d}.txt",
+            story(
+                title=f"Harbour Council Meeting Number {number}",
+                url=f"https://harbourpost.example/council/{number}/",
+                paragraphs=[
+                    f"Mayor Ilse Varrow opened council meeting number {number} on Tuesday.",
+                    "The Port Authority asked for a new budget for the northern pier.",
+                    "We will not raise fees this year, Varrow said.",
+                ],
+            ).encode(),
+        )
+        for number in range(count)
+    ]
+
+
+def wait_for(predicate, seconds: float = WAIT_SECONDS):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    raise AssertionError(f"still waiting after {seconds} s")
+
+
+def batch_done_count(batch) -> int:
+    batch.refresh_from_db()
+    return batch.done_count
+
+
+def test_import_command_with_worker_processes(tmp_path):
+    for name, content in stories(3):
+        (tmp_path / name).write_bytes(content)
+    (tmp_path / "broken.txt").write_bytes(BROKEN)
+    out = StringIO()
+    with pytest.raises(Exception) as caught:  # one file rejected: exit status 1
+        call_command("import_articles", "--workers", "1", str(tmp_path), stdout=out)
+    assert "1 file(s) rejected" in str(caught.value)
+    assert "3 created, 0 updated, 0 unchanged, 1 rejected, 0 failed" in out.getvalue()
+    assert Article.objects.count() == 3
+    # The worker extracted each story: the mayor is one person named in all three.
+    assert PersonMention.objects.filter(person__name="Ilse Varrow").count() == 3
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.origin) == ("done", "command")
+
+
+def test_a_worker_killed_mid_batch_loses_nothing():
+    files = stories(12)
+    batch = services.batch_stage(files)
+    services.batch_confirm(batch, files_per_job=2)
+    with workers_started(1) as [worker]:
+        wait_for(lambda: batch_done_count(batch) >= 2)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    batch.refresh_from_db()
+    assert batch.status == "running" and batch.done_count < 12
+    # Another worker takes over once the dead one is known dead (its heartbeat stopped).
+    async_to_sync(tasks.stalled_jobs_retry)(app.job_manager, 0)
+    with workers_started(1):
+        wait_for(lambda: batch_done_count(batch) == 12)
+    batch.refresh_from_db()
+    assert (batch.status, batch.created_count, batch.rejected_count) == ("done", 12, 0)
+    assert Article.objects.count() == 12
+    assert sorted(Article.objects.values_list("title", flat=True)) == sorted(
+        f"Harbour Council Meeting Number {number}" for number in range(12)
+    )
+    # No story half-stored: each has its people, and the counts agree with the mentions.
+    assert PersonMention.objects.filter(person__name="Ilse Varrow").count() == 12
+    assert not batch.files.filter(outcome="pending").exists()
+
+
+def test_a_story_that_fails_is_marked_failed_and_the_batch_goes_on(monkeypatch):
+    from articles.services import ingest
+
+    def extractor(paragraphs, known=None):
+        if "number 1 " in paragraphs[0]:
+            raise MemoryError("the story is too large")
+        return ingest.Extraction()
+
+    monkeypatch.setattr(ingest, "extraction_run", extractor)
+    batch = services.batch_stage(stories(3))
+    services.batch_confirm(batch, defer=False)
+    tasks.import_files(batch_id=batch.pk, file_ids=list(batch.files.values_list("pk", flat=True)))
+    batch.refresh_from_db()
+    assert (batch.status, batch.created_count, batch.failed_count) == ("done", 2, 1)
+    failed = batch.files.get(outcome="failed")
+    assert failed.filename == "story-01.txt"
+    assert failed.message == "extraction failed: the story is too large"
