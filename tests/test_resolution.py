@@ -1,0 +1,219 @@
+"""Resolution across stories, on the real database: one entry per real person, by evidence,
+and editors' answers that stick (articles/services/resolution.py)."""
+
+import itertools
+
+import pytest
+
+from articles import services
+from articles.ingest.namekeys import alias_problem, middles_agree, name_key, surname
+from articles.ingest.parse import parse
+from articles.ingest.types import Extraction, FoundEntity, FoundQuote
+from articles.models import Article, Person, PersonMention, PersonPair, Quote
+
+pytestmark = pytest.mark.django_db
+_numbers = itertools.count()
+
+
+def store(*people: str, quote_by: str | None = None):
+    """A story naming these people (as extraction would give them), stored."""
+    number = next(_numbers)
+    paragraphs = [f"Story {number} names {', '.join(people)} at the harbour."]
+    quotes = []
+    if quote_by:
+        quotes = [FoundQuote("the harbour", "reported", 0, 0, 11, quote_by, "person")]
+    text = "\n".join(
+        [f"Harbour Story {number}", "20240105", f"https://news.example/{number}/", *paragraphs]
+    )
+    extraction = Extraction(people=[FoundEntity(name) for name in people], quotes=quotes)
+    return services.article_ingest(parse(text), extraction=extraction).article
+
+
+def names() -> list[str]:
+    return sorted(Person.objects.values_list("name", flat=True))
+
+
+def stories_of(name: str) -> int:
+    return Person.objects.get(name=name).article_count
+
+
+# --- Keys ---------------------------------------------------------------------------------------
+
+
+def test_name_keys_drop_titles_middle_names_and_accents_but_keep_suffixes():
+    assert (surname("President Barack Obama"), name_key("Barack Obama")) == (
+        "obama",
+        "barack obama",
+    )
+    assert name_key("Hillary Rodham Clinton") == name_key("Hillary Clinton")
+    assert name_key("Adam B. Schiff") == "adam schiff"
+    assert name_key("Enrique Peña Nieto") == name_key("Enrique Pena Nieto")
+    assert name_key("Donald Trump Jr.") != name_key("Donald Trump")
+    assert name_key("Obama") == "" and name_key("J. Smith") == ""
+    assert middles_agree("Adam B. Schiff", "Adam Bennett Schiff")
+    assert not middles_agree("George W. Bush", "George H. W. Bush")
+
+
+def test_an_alias_is_never_a_common_word_a_group_a_first_name_or_a_place():
+    assert alias_problem("Republicans") == "'Republicans' names a group of people"
+    assert alias_problem("Washington") == "'Washington' is a place"
+    assert alias_problem("the") == "'the' is a common word"
+    assert alias_problem("Michael") == "'Michael' is a first name alone"
+    assert alias_problem("Blinken") is None
+
+
+# --- At import ----------------------------------------------------------------------------------
+
+
+def test_a_surname_alone_joins_the_full_name_that_dominates_it():
+    store("Barack Obama")
+    store("Barack Obama")
+    article = store("Obama", quote_by="Obama")
+    assert names() == ["Barack Obama"]
+    assert stories_of("Barack Obama") == 3
+    assert Quote.objects.get(article=article).person.name == "Barack Obama"
+    assert "Obama" in Person.objects.get().spellings
+
+
+def test_a_surname_shared_by_two_common_people_joins_neither():
+    for _ in range(2):
+        store("Hillary Clinton")
+        store("Bill Clinton")
+    store("Clinton")
+    assert names() == ["Bill Clinton", "Clinton", "Hillary Clinton"]
+
+
+def test_a_story_naming_two_people_of_one_surname_keeps_the_lone_surname_apart():
+    store("Barack Obama")
+    store("Barack Obama")
+    store("Michelle Obama", "Obama")
+    assert names() == ["Barack Obama", "Michelle Obama", "Obama"]
+
+
+def test_a_place_alone_never_joins_a_person_of_that_surname():
+    store("George Washington")
+    store("George Washington")
+    store("Washington")
+    assert stories_of("George Washington") == 2
+
+
+def test_middle_names_and_initials_join_the_same_person():
+    store("Adam Schiff")
+    store("Adam B. Schiff")
+    store("Hillary Clinton")
+    store("Hillary Rodham Clinton")
+    assert names() == ["Adam Schiff", "Hillary Clinton"]
+    assert stories_of("Adam Schiff") == 2
+    assert Person.objects.get(name="Adam Schiff").spellings == ["Adam B. Schiff"]
+
+
+def test_conflicting_middle_initials_stay_two_people():
+    store("George W. Bush")
+    store("George H. W. Bush")
+    assert names() == ["George H. W. Bush", "George W. Bush"]
+
+
+def test_a_son_with_a_suffix_is_not_his_father():
+    store("Donald Trump")
+    store("Donald Trump Jr.")
+    assert names() == ["Donald Trump", "Donald Trump Jr."]
+
+
+# --- Over the archive -------------------------------------------------------------------------
+
+
+def test_a_surname_entry_made_before_the_full_name_arrived_is_merged_and_redirects(client):
+    store("Obama")
+    store("Obama")
+    store("Barack Obama")
+    store("Barack Obama")
+    assert names() == ["Barack Obama", "Obama"]
+    report = services.archive_resolve()
+    assert report.merged == [("Obama", "Barack Obama")]
+    assert names() == ["Barack Obama"]
+    assert stories_of("Barack Obama") == 4
+    assert PersonMention.objects.filter(person__name="Barack Obama").count() == 4
+    response = client.get("/people/obama/")
+    assert (response.status_code, response["Location"]) == (301, "/people/barack-obama/")
+    # A machine merge confirms nothing: the surname is a spelling, not a known name.
+    assert Person.objects.get().aliases == []
+    assert "obama" not in services.known_entities().people
+
+
+def test_clear_spelling_variants_merge_and_doubtful_ones_are_queued():
+    store("Volodymyr Zelensky")
+    store("Volodymyr Zelensky")
+    store("Volodymyr Zelenskyy")
+    store("Andrea Rossi")
+    store("Andreas Rossini")
+    report = services.archive_resolve()
+    assert ("Volodymyr Zelenskyy", "Volodymyr Zelensky") in report.merged
+    assert "Volodymyr Zelenskyy" not in names()
+    pair = PersonPair.objects.get()
+    assert {pair.first.name, pair.second.name} == {"Andrea Rossi", "Andreas Rossini"}
+    assert pair.reason == "spelling" and pair.decision == "open"
+    assert pair.evidence["names"] == [pair.first.name, pair.second.name]
+
+
+def test_not_the_same_is_remembered_and_never_undone(admin_user):
+    store("Obama")
+    store("Barack Obama")
+    store("Barack Obama")
+    obama, barack = Person.objects.get(name="Obama"), Person.objects.get(name="Barack Obama")
+    pair = PersonPair.objects.create(first=obama, second=barack, reason="surname")
+    services.pair_decide(pair, "distinct", user=admin_user)
+    services.archive_resolve()
+    store("Obama")  # the surname-only entry is kept apart from now on, at import too
+    assert names() == ["Barack Obama", "Obama"]
+    assert stories_of("Obama") == 2
+    pair.refresh_from_db()
+    assert (pair.decision, pair.decided_by) == ("distinct", admin_user)
+
+
+def test_resolution_after_reextract_keeps_one_entry():
+    store("Barack Obama")
+    store("Barack Obama")
+    store("Obama")
+    services.articles_reextract()
+    assert names() == ["Barack Obama"]
+    assert Article.objects.count() == 3
+
+
+# --- The editors' queue in the admin ------------------------------------------------------------
+
+
+@pytest.fixture
+def queue(admin_client):
+    store("Andrea Rossi")
+    store("Andreas Rossini")
+    services.archive_resolve()
+    return PersonPair.objects.get()
+
+
+def test_the_queue_lists_open_pairs_with_their_evidence(admin_client, queue):
+    page = admin_client.get("/admin/articles/personpair/", follow=True).content.decode()
+    assert "Andrea Rossi" in page and "Andreas Rossini" in page
+    assert "spelling similarity" in page and "in common" in page
+    assert 'value="merged">Merge</button>' in page
+    assert 'value="distinct">Not the same</button>' in page
+
+
+def test_one_click_merge_from_the_queue(admin_client, queue):
+    url = f"/admin/articles/personpair/{queue.pk}/decide/"
+    response = admin_client.post(url, {"decision": "merged"}, follow=True)
+    assert response.status_code == 200
+    assert len(names()) == 1
+    kept = Person.objects.get()
+    assert kept.confirmed  # an editor's merge confirms the entry and its new alias
+    assert kept.aliases and kept.aliases[0] in ("Andrea Rossi", "Andreas Rossini")
+    queue.refresh_from_db()
+    assert queue.decision == "merged"
+
+
+def test_one_click_not_the_same_from_the_queue(admin_client, queue, admin_user):
+    url = f"/admin/articles/personpair/{queue.pk}/decide/"
+    admin_client.post(url, {"decision": "distinct"})
+    queue.refresh_from_db()
+    assert (queue.decision, queue.decided_by) == ("distinct", admin_user)
+    assert len(names()) == 2
+    assert admin_client.get(url).status_code == 403  # answers are posted, never fetched
