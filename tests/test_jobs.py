@@ -14,7 +14,7 @@ from procrastinate.contrib.django import app
 
 from articles import services, tasks
 from articles.management.workers import workers_started
-from articles.models import Article, ImportBatch, PersonMention
+from articles.models import Article, ImportBatch, Person, PersonMention
 from tests.test_ingest import BROKEN, story
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -111,3 +111,22 @@ def test_a_story_that_fails_is_marked_failed_and_the_batch_goes_on(monkeypatch):
     failed = batch.files.get(outcome="failed")
     assert failed.filename == "story-01.txt"
     assert failed.message == "extraction failed: the story is too large"
+
+
+def test_two_imports_and_two_workers_at_once_never_deadlock_or_reject_a_good_file():
+    """Two batches naming the same people and organisations, stored by two worker processes
+    at once, one story a job so that they interleave as much as they can."""
+    first, second = stories(12), stories(16)[4:]  # stories 4 to 11 are in both
+    batches = [services.batch_stage(first), services.batch_stage(second)]
+    for batch in batches:
+        services.batch_confirm(batch, files_per_job=1)
+    with workers_started(2):
+        for batch in batches:
+            wait_for(lambda batch=batch: batch_done_count(batch) == batch.total_count)
+    for batch in batches:
+        batch.refresh_from_db()
+        assert (batch.status, batch.rejected_count, batch.failed_count) == ("done", 0, 0)
+    assert Article.objects.count() == 16
+    assert sum(batch.created_count + batch.unchanged_count for batch in batches) == 24
+    mayor = Person.objects.get(name="Ilse Varrow")
+    assert mayor.article_count == PersonMention.objects.filter(person=mayor).count() == 16
