@@ -2,13 +2,14 @@
 mid-batch, and a failing story. Workers are separate processes on the test database, as
 workers on other machines would be."""
 
+import asyncio
 import os
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.core.management import call_command
 from procrastinate.contrib.django import app
 
@@ -79,8 +80,11 @@ def test_a_worker_killed_mid_batch_loses_nothing():
         worker.wait()
     batch.refresh_from_db()
     assert batch.status == "running" and batch.done_count < 12
-    # Another worker takes over once the dead one is known dead (its heartbeat stopped).
-    async_to_sync(tasks.stalled_jobs_retry)(app.job_manager, 0)
+    # Another worker takes over once the dead one is known dead (its heartbeat stopped). Run
+    # in a thread of its own: a browser test may have left an event loop in this one.
+    with ThreadPoolExecutor(1) as thread:
+        retried = thread.submit(asyncio.run, tasks.stalled_jobs_retry(app.job_manager, 0))
+        assert retried.result() == 1
     with workers_started(1):
         wait_for(lambda: batch_done_count(batch) == 12)
     batch.refresh_from_db()
