@@ -17,6 +17,10 @@ MANAGE_PY = Path(__file__).resolve().parent.parent.parent / "manage.py"
 POLL_SECONDS = 0.5
 # Said once when nothing moves for this long and no worker was started here.
 IDLE_HINT_SECONDS = 10
+# How long processes interrupted by Ctrl-C get to exit by themselves.
+INTERRUPTED_EXIT_SECONDS = 15
+# How long processes interrupted by Ctrl-C get to exit by themselves.
+INTERRUPTED_EXIT_SECONDS = 15
 
 
 def worker_command() -> list[str]:
@@ -25,7 +29,7 @@ def worker_command() -> list[str]:
 
 @contextmanager
 def workers_started(count: int):
-    """`count` worker processes on this machine, stopped (SIGTERM, then SIGKILL) on exit.
+    """`count` worker processes on this machine, stopped on exit (see processes_stop).
 
     They use this process's database, so a command run against a test database is served
     by workers on that database too (DJANGO_DATABASE_NAME, read by archive/settings.py).
@@ -36,15 +40,32 @@ def workers_started(count: int):
     ]
     try:
         yield processes
+    except KeyboardInterrupt:
+        processes_stop(processes, interrupted=True)
+        raise
     finally:
-        for process in processes:
-            process.terminate()
+        processes_stop(processes)
+
+
+def processes_stop(processes, *, interrupted: bool = False) -> None:
+    """Stop child processes: SIGTERM, then SIGKILL after 30 s. After Ctrl-C, which the
+    terminal sent to every process of the group, first let them finish on their own: a second
+    signal would cut their exit short (the embedded PostgreSQL's last user would not stop it)."""
+    if interrupted:
         for process in processes:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=INTERRUPTED_EXIT_SECONDS)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                pass
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def batch_wait(batch: ImportBatch, *, show: bool, write=print, workers_here: int = 0):

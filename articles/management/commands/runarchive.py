@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from articles.management.workers import MANAGE_PY, workers_started
+from articles.management.workers import MANAGE_PY, processes_stop, workers_started
 
 
 class Command(BaseCommand):
@@ -25,11 +25,11 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, workers, **options):
         self.stdout.write(f"Starting {workers} worker(s) and the web server on {addrport}.")
         server = subprocess.Popen([sys.executable, str(MANAGE_PY), "runserver", addrport])
-        with workers_started(workers):
-            try:
+        try:
+            with workers_started(workers):
                 server.wait()
-            except KeyboardInterrupt:
-                self.stdout.write("Stopping the web server and the workers.")
-            finally:
-                server.terminate()
-                server.wait()
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping the web server and the workers.")
+            processes_stop([server], interrupted=True)
+        finally:
+            processes_stop([server])
