@@ -140,6 +140,11 @@ class Person(Entity):
 
 
 class Organisation(Entity):
+    # Keys for resolution across stories (articles/ingest/namekeys.py): the name without case,
+    # dots or a leading "the" ("F.B.I." is "FBI"), and the initials of a long name ("nato").
+    name_key = models.CharField(max_length=200, blank=True, db_index=True)
+    acronym = models.CharField(max_length=20, blank=True, db_index=True)
+
     class Meta(Entity.Meta):
         constraints = [
             models.UniqueConstraint(Upper("name"), name="organisation_name_unique_ci"),

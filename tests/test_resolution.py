@@ -9,7 +9,15 @@ from articles import services
 from articles.ingest.namekeys import alias_problem, middles_agree, name_key, surname
 from articles.ingest.parse import parse
 from articles.ingest.types import Extraction, FoundEntity, FoundQuote
-from articles.models import Article, Person, PersonMention, PersonPair, Quote
+from articles.models import (
+    Article,
+    Organisation,
+    OrganisationPair,
+    Person,
+    PersonMention,
+    PersonPair,
+    Quote,
+)
 
 pytestmark = pytest.mark.django_db
 _numbers = itertools.count()
@@ -217,3 +225,43 @@ def test_one_click_not_the_same_from_the_queue(admin_client, queue, admin_user):
     assert (queue.decision, queue.decided_by) == ("distinct", admin_user)
     assert len(names()) == 2
     assert admin_client.get(url).status_code == 403  # answers are posted, never fetched
+
+
+# --- Organisations ------------------------------------------------------------------------------
+
+
+def store_organisations(*organisations: str):
+    number = next(_numbers)
+    text = "\n".join(
+        [f"Agency Story {number}", "20240105", f"https://news.example/o{number}/", "Text."]
+    )
+    extraction = Extraction(organisations=[FoundEntity(name) for name in organisations])
+    return services.article_ingest(parse(text), extraction=extraction).article
+
+
+def organisation_names() -> list[str]:
+    return sorted(Organisation.objects.values_list("name", flat=True))
+
+
+def test_dots_case_and_a_leading_the_name_one_organisation():
+    store_organisations("FBI")
+    store_organisations("F.B.I.")
+    store_organisations("The Associated Press")
+    store_organisations("Associated Press")
+    assert organisation_names() == ["FBI", "The Associated Press"]
+    assert Organisation.objects.get(name="FBI").article_count == 2
+    assert Organisation.objects.get(name="FBI").spellings == ["F.B.I."]
+
+
+def test_an_acronym_named_beside_its_long_name_merges_and_a_lone_one_is_queued():
+    store_organisations("North Atlantic Treaty Organization", "NATO")
+    store_organisations("NATO")
+    store_organisations("National Rifle Association")
+    store_organisations("NRA")
+    report = services.archive_resolve()
+    assert ("North Atlantic Treaty Organization", "NATO") in report.merged
+    assert organisation_names() == ["NATO", "NRA", "National Rifle Association"]
+    assert Organisation.objects.get(name="NATO").article_count == 2
+    pair = OrganisationPair.objects.get()
+    assert {pair.first.name, pair.second.name} == {"NRA", "National Rifle Association"}
+    assert pair.reason == "acronym"

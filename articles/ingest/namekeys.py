@@ -95,3 +95,26 @@ def alias_problem(alias: str) -> str | None:
     if folded in FEMALE_NAMES or folded in MALE_NAMES:
         return f"'{alias}' is a first name alone"
     return None
+
+
+# Small words an acronym skips ("Federal Bureau of Investigation" is FBI).
+ACRONYM_SKIPS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "&"})
+
+
+def organisation_key(name: str) -> str:
+    """The name without case, accents, dots, apostrophes or a leading "the": "F.B.I." and
+    "FBI", "The Associated Press" and "Associated Press" share it."""
+    folded = fold(name).replace(".", "").replace("'", "").replace("\u2019", "")
+    words = folded.replace("&", " and ").split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def acronym(name: str) -> str:
+    """The initials of a name of three words or more ("north atlantic treaty organization"
+    is "nato"), or "" for a shorter name."""
+    words = [word for word in organisation_key(name).split() if word not in ACRONYM_SKIPS]
+    if len(words) < 3:
+        return ""
+    return "".join(word[0] for word in words if word[0].isalnum())

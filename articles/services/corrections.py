@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.ingest.namekeys import name_key, surname
 from articles.models import (
     Article,
     EntityPair,
@@ -21,7 +20,7 @@ from articles.models import (
     Quote,
 )
 from articles.services.ingest import entity_names
-from articles.services.resolution import pair_model, spellings_missing
+from articles.services.resolution import entity_keys, pair_model, spellings_missing
 
 
 def person_merge(source: Person, target: Person, *, user=None) -> Person:
@@ -172,8 +171,8 @@ def entity_update(entity) -> None:
     """Save an editor's change to a name or aliases, and the search text of its stories. An
     editor who edits an entry has reviewed it: it is confirmed."""
     entity.confirmed = not entity.not_an_entity
-    if isinstance(entity, Person):
-        entity.surname, entity.name_key = surname(entity.name), name_key(entity.name)
+    for field_name, key in entity_keys(type(entity), entity.name).items():
+        setattr(entity, field_name, key)
     entity.save()
     mention_model, field_name = _mention_link(entity)
     _entity_names_refresh(

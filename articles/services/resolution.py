@@ -25,11 +25,13 @@ from django.db.models import Count
 
 from articles.ingest.lexicon import NATIONALITIES, PLACES
 from articles.ingest.namekeys import (
+    acronym,
     fold,
     is_surname_only,
     middles_agree,
     name_key,
     name_words,
+    organisation_key,
     surname,
 )
 from articles.ingest.types import Extraction, FoundEntity, KnownEntities
@@ -49,6 +51,9 @@ SURNAME_CANDIDATES = 20
 SPELLING_MAX_EDITS = 2
 SPELLING_MIN_SURNAME_CHARS = 5
 SPELLING_QUEUE_SIMILARITY = 0.55
+# Names this long without a space can be acronyms of a longer name.
+ACRONYM_MIN_CHARS = 2
+ACRONYM_MAX_CHARS = 6
 # Who an entry appears with is read from this many of its latest stories.
 COMPANION_STORIES = 500
 
@@ -97,6 +102,8 @@ def _resolve(model, found: list[FoundEntity], known_names: dict[str, str]):
         stored = None
         if model is Person and not group.confirmed:
             stored = _person_match(group.name, story_surnames)
+        elif not group.confirmed:
+            stored = _organisation_match(group.name)
         if stored is None:
             stored = _entity_get_or_create(model, group.name)
         if stored.not_an_entity:
@@ -155,6 +162,19 @@ def _person_match(name: str, story_surnames: Counter) -> Person | None:
     return None
 
 
+def _organisation_match(name: str) -> Organisation | None:
+    """The stored organisation a found name is: by exact name, else by its key ("F.B.I.",
+    "The FBI" and "FBI" are one)."""
+    exact = Organisation.objects.filter(name__iexact=name).first()
+    if exact is not None or not organisation_key(name):
+        return exact
+    return (
+        Organisation.objects.filter(name_key=organisation_key(name), not_an_entity=False)
+        .order_by("-article_count", "pk")
+        .first()
+    )
+
+
 def surname_dominant(family: str) -> Person | None:
     """The full-name person who holds most stories under this surname, if one clearly does."""
     candidates = list(
@@ -177,8 +197,7 @@ def _entity_get_or_create(model, name: str):
         if stored is not None:
             return stored
         fields = {"name": name, "slug": unique_slug(model, name, model._meta.model_name)}
-        if model is Person:
-            fields.update(surname=surname(name), name_key=name_key(name))
+        fields.update(entity_keys(model, name))
         try:
             # The unique Upper(name) constraint settles concurrent creations of one name.
             with transaction.atomic():
@@ -186,6 +205,13 @@ def _entity_get_or_create(model, name: str):
         except IntegrityError:
             continue
     raise IntegrityError(f"could not store the {model._meta.verbose_name} {name!r}")
+
+
+def entity_keys(model, name: str) -> dict[str, str]:
+    """The indexed keys an entry of this name is looked up by."""
+    if model is Person:
+        return {"surname": surname(name), "name_key": name_key(name)}
+    return {"name_key": organisation_key(name), "acronym": acronym(name)}
 
 
 def spellings_missing(entity, spellings) -> list[str]:
@@ -272,7 +298,18 @@ def archive_resolve() -> ResolveReport:
     from articles.services.corrections import entity_merge  # corrections imports this module
 
     report = ResolveReport()
-    for source, target in [*_surname_merges(report), *_key_merges(), *_spelling_merges(report)]:
+    merges = [
+        *_surname_merges(report),
+        *_key_merges(Person),
+        *_spelling_merges(report),
+        *_key_merges(Organisation),
+        *_acronym_merges(report),
+    ]
+    for source, target in merges:
+        # An earlier merge of this run may have taken either side already.
+        source, target = _current(source), _current(target)
+        if source is None or target is None:
+            continue
         if source.pk == target.pk or pair_is_distinct(source, target):
             continue
         report.merged.append((source.name, target.name))
@@ -299,11 +336,16 @@ def _surname_merges(report: ResolveReport):
                 report.proposed += 1
 
 
-def _key_merges():
-    """People sharing first name and surname with agreeing middle names: the smaller entry
-    joins the larger (stored before resolution existed, or by two imports at one moment)."""
+def _current(entity):
+    return type(entity).objects.filter(pk=entity.pk).first()
+
+
+def _key_merges(model):
+    """Entries sharing a key (people: first name and surname with agreeing middle names;
+    organisations: the name without case, dots or "the"): the smaller joins the larger. Such
+    pairs were stored before resolution existed, or by two imports at one moment."""
     keys = (
-        Person.objects.exclude(name_key="")
+        model.objects.exclude(name_key="")
         .filter(not_an_entity=False)
         .values("name_key")
         .annotate(entries=Count("id"))
@@ -311,15 +353,40 @@ def _key_merges():
         .values_list("name_key", flat=True)
     )
     for key in list(keys):
-        people = list(
-            Person.objects.filter(name_key=key, not_an_entity=False).order_by(
+        entries = list(
+            model.objects.filter(name_key=key, not_an_entity=False).order_by(
                 "-confirmed", "-article_count", "pk"
             )
         )
-        target = people[0]
-        for person in people[1:]:
-            if middles_agree(person.name, target.name) and not person.confirmed:
-                yield person, target
+        target = entries[0]
+        for entry in entries[1:]:
+            if entry.confirmed:
+                continue
+            if model is not Person or middles_agree(entry.name, target.name):
+                yield entry, target
+
+
+def _acronym_merges(report: ResolveReport):
+    """An acronym ("NATO") and the one long name it abbreviates that appears in the same
+    stories merge; an acronym that fits several names, or shares no story, goes to editors."""
+    short_names = Organisation.objects.filter(not_an_entity=False).exclude(name_key__contains=" ")
+    for short in short_names.iterator():
+        if not ACRONYM_MIN_CHARS <= len(short.name_key) <= ACRONYM_MAX_CHARS:
+            continue
+        longs = list(
+            Organisation.objects.filter(acronym=short.name_key, not_an_entity=False).exclude(
+                pk=short.pk
+            )[:3]
+        )
+        for long in longs:
+            evidence = _pair_evidence(short, long)
+            if len(longs) == 1 and evidence["shared_stories"] >= 1:
+                smaller, larger = sorted([short, long], key=lambda e: (e.article_count, -e.pk))
+                if not smaller.confirmed:
+                    yield smaller, larger
+                    continue
+            pair_propose(short, long, "acronym", 0.5, {"acronym": short.name})
+            report.proposed += 1
 
 
 def _spelling_merges(report: ResolveReport):
