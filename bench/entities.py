@@ -30,7 +30,7 @@ and reports again.
 
 import argparse
 import gzip
-import inspect
+import itertools
 import json
 import os
 import platform
@@ -521,36 +521,34 @@ def archive_report(top: int) -> dict:
 
 
 def batches_import(batches: list[list[tuple[str, bytes]]]) -> dict:
+    """Import each batch through the import service, then resolve entities over the archive
+    as the workers do after every batch (articles/tasks.py)."""
     from articles import services
 
-    per_batch, per_story = [], []
-    outcomes, counted = Counter(), Counter()
-    clock = {"last": 0.0}
-
-    def on_file(report):
-        now = time.perf_counter()
-        per_story.append(now - clock["last"])
-        clock["last"] = now
-        counted[report.outcome] += 1
-
-    # The synchronous import reports each file as it goes where it can; otherwise its report
-    # lists the files at the end, and the time per story is not measured.
-    reports_each_file = "on_file" in inspect.signature(services.articles_import).parameters
+    per_batch, per_story, outcomes = [], [], Counter()
     started = time.perf_counter()
     for number, batch in enumerate(batches, 1):
-        counted.clear()
-        clock["last"] = begin = time.perf_counter()
-        if reports_each_file:
-            services.articles_import(batch, origin="command", on_file=on_file)
-        else:
-            result = services.articles_import(batch, origin="command")
-            counted.update(str(file.outcome) for file in result.files)
+        begin = time.perf_counter()
+        result = services.articles_import(batch, origin="command")
+        resolved = services.archive_resolve()
         seconds = time.perf_counter() - begin
+        counted = Counter(str(upload.outcome) for upload in result.files)
+        finished = sorted(upload.finished for upload in result.files if upload.finished)
+        per_story += [(b - a).total_seconds() for a, b in itertools.pairwise(finished)]
         outcomes.update(counted)
-        per_batch.append({"stories": len(batch), "seconds": round(seconds, 2), **counted})
+        per_batch.append(
+            {
+                "stories": len(batch),
+                "seconds": round(seconds, 2),
+                "merged": len(resolved.merged),
+                "proposed": resolved.proposed,
+                **counted,
+            }
+        )
         print(
             f"batch {number}/{len(batches)}: {len(batch)} stories in {seconds:.1f} s "
-            f"({len(batch) / seconds:.1f}/s) {dict(counted)}",
+            f"({len(batch) / seconds:.1f}/s) {dict(counted)}; resolution merged "
+            f"{len(resolved.merged)}, proposed {resolved.proposed}",
             flush=True,
         )
     seconds = time.perf_counter() - started
@@ -696,8 +694,7 @@ def main(argv=None) -> dict:
     try:
         from articles import services
 
-        if hasattr(services, "extraction_run"):  # load the model outside the timed batches
-            services.extraction_run(["Warm up the language model."])
+        services.extraction_run(["Warm up the language model."])  # outside the timed batches
         report = {
             "corpus": {
                 "seedlike": None if arguments.no_seedlike else str(arguments.seedlike),
@@ -716,8 +713,9 @@ def main(argv=None) -> dict:
         if arguments.reextract:
             started = time.perf_counter()
             result = services.articles_reextract()
+            services.archive_resolve()
             seconds = time.perf_counter() - started
-            count = result if isinstance(result, int) else len(result.files)
+            count = len(result.files)
             report["reextract"] = {
                 "stories": count,
                 "seconds": round(seconds, 1),
