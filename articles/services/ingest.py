@@ -27,7 +27,6 @@ from articles.services.slugs import unique_slug
 
 logger = logging.getLogger(__name__)
 
-SLUG_BASE_MAX_CHARS = 200  # leaves room for "-123" under every slug column's limit
 # A paragraph longer than this is cut for extraction (never in the stored text): the parser's
 # memory grows with its input, and no real paragraph comes near it.
 EXTRACT_MAX_PARAGRAPH_CHARS = 20_000
