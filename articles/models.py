@@ -114,6 +114,10 @@ class Entity(models.Model):
         return self.name
 
 
+# Entries whose names later imports rely on or refuse.
+CURATED = Q(confirmed=True) | Q(not_an_entity=True)
+
+
 class Person(Entity):
     # Keys of the name for resolution across stories (articles/ingest/namekeys.py): the
     # surname alone, and first name plus surname, so that "Adam B. Schiff" finds "Adam Schiff".
@@ -133,6 +137,8 @@ class Person(Entity):
             GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="person_name_trgm"),
             GinIndex(fields=["former_slugs"], name="person_former_slugs_gin"),
             models.Index(fields=["-article_count", "name"], name="person_article_count_idx"),
+            # What editors curated, read by every import (services.ingest.known_entities).
+            models.Index(fields=["name"], condition=CURATED, name="person_curated_idx"),
         ]
 
     def get_absolute_url(self):
@@ -157,6 +163,7 @@ class Organisation(Entity):
             GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="organisation_name_trgm"),
             GinIndex(fields=["former_slugs"], name="organisation_former_slugs_gin"),
             models.Index(fields=["-article_count", "name"], name="org_article_count_idx"),
+            models.Index(fields=["name"], condition=CURATED, name="org_curated_idx"),
         ]
 
     def get_absolute_url(self):

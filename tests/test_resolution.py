@@ -4,6 +4,8 @@ and editors' answers that stick (articles/services/resolution.py)."""
 import itertools
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import services
 from articles.ingest.namekeys import alias_problem, middles_agree, name_key, surname
@@ -265,3 +267,33 @@ def test_an_acronym_named_beside_its_long_name_merges_and_a_lone_one_is_queued()
     pair = OrganisationPair.objects.get()
     assert {pair.first.name, pair.second.name} == {"NRA", "National Rifle Association"}
     assert pair.reason == "acronym"
+
+
+def test_resolving_a_story_reads_people_by_index_however_many_are_stored():
+    """The cost of resolving a story must not grow with the archive: on 20,000 stored people,
+    every query resolution makes has an index to answer it (with sequential scans priced out,
+    as they would be on a large table, no plan reads the whole table)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO articles_person (name, slug, aliases, spellings, confirmed, surname,"
+            " name_key, description, wikidata_id, former_slugs, not_an_entity, article_count,"
+            " created, updated)"
+            " SELECT 'Given' || n || ' Family' || (n % 5000), 'person-' || n, '{}', '{}', false,"
+            " 'family' || (n % 5000), 'given' || n || ' family' || (n % 5000), '', '', '{}',"
+            " false, n % 7, now(), now() FROM generate_series(1, 20000) AS n"
+        )
+        cursor.execute("ANALYZE articles_person")
+    with CaptureQueriesContext(connection) as queries:
+        store("Family42", "Given42 B. Family42", "Nobody Newname")
+    person_queries = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "articles_person"' in query["sql"] and query["sql"].startswith("SELECT")
+    ]
+    assert len(person_queries) >= 3
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in person_queries:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row for (row,) in cursor.fetchall())
+            assert "Seq Scan on articles_person" not in plan, (sql, plan)

@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from articles.ingest.parse import ParsedArticle
 from articles.ingest.types import Extraction, FoundQuote, KnownEntities
 from articles.models import (
+    CURATED,
     Article,
     Organisation,
     OrganisationMention,
@@ -48,7 +49,7 @@ def known_entities() -> KnownEntities:
     blocked = set()
     for model, mapping in ((Person, known.people), (Organisation, known.organisations)):
         rows = list(
-            model.objects.filter(Q(confirmed=True) | Q(not_an_entity=True)).values_list(
+            model.objects.filter(CURATED).values_list(
                 "name", "aliases", "not_an_entity"
             )
         )
