@@ -165,6 +165,16 @@ def test_clear_spelling_variants_merge_and_doubtful_ones_are_queued():
     assert pair.evidence["names"] == [pair.first.name, pair.second.name]
 
 
+def test_a_pair_is_queued_once_and_an_answered_one_is_not_asked_again(admin_user):
+    store("Andrea Rossi")
+    store("Andreas Rossini")
+    assert services.archive_resolve().proposed == 1
+    assert services.archive_resolve().proposed == 0
+    services.pair_decide(PersonPair.objects.get(), "distinct", user=admin_user)
+    assert services.archive_resolve().proposed == 0
+    assert list(PersonPair.objects.values_list("decision", flat=True)) == ["distinct"]
+
+
 def test_not_the_same_is_remembered_and_never_undone(admin_user):
     store("Obama")
     store("Barack Obama")

@@ -242,30 +242,39 @@ def pair_is_distinct(entity, other) -> bool:
     )
 
 
-def pair_propose(entity, other, reason: str, score: float, evidence: dict) -> None:
-    """Queue two entries for an editor, unless an editor already answered for them."""
+def pair_propose(entity, other, reason: str, score: float, evidence: dict) -> bool:
+    """Queue two entries for an editor, unless they are queued already or an editor answered
+    for them; True if the pair is new. Its evidence is gathered once, when it is queued."""
     first, second = sorted([entity, other], key=lambda item: item.pk)
+    pairs = pair_model(entity).objects
+    if pairs.filter(first=first, second=second).exists():
+        return False
     evidence = {**evidence, **_pair_evidence(first, second)}
-    pair_model(entity).objects.update_or_create(
-        first=first,
-        second=second,
-        decision=EntityPair.Decision.OPEN,
-        defaults={"reason": reason, "score": round(score, 3), "evidence": evidence},
-    )
+    try:
+        with transaction.atomic():
+            pairs.create(
+                first=first, second=second, reason=reason, score=round(score, 3), evidence=evidence
+            )
+    except IntegrityError:  # queued by a concurrent run
+        return False
+    return True
 
 
 def _pair_evidence(first, second) -> dict:
     """What an editor weighs: stories in common and the people each appears with most."""
-    mention_field = "person" if isinstance(first, Person) else "organisation"
-    mentions = first.mentions.model.objects
-    first_stories = mentions.filter(**{mention_field: first}).values("article_id")
-    shared = mentions.filter(**{mention_field: second}, article_id__in=first_stories).count()
     return {
         "names": [first.name, second.name],
         "stories": [first.article_count, second.article_count],
-        "shared_stories": shared,
+        "shared_stories": _shared_stories(first, second),
         "companions": [_companions(first), _companions(second)],
     }
+
+
+def _shared_stories(first, second) -> int:
+    mention_field = "person" if isinstance(first, Person) else "organisation"
+    mentions = first.mentions.model.objects
+    first_stories = mentions.filter(**{mention_field: first}).values("article_id")
+    return mentions.filter(**{mention_field: second}, article_id__in=first_stories).count()
 
 
 def _companions(entity, limit: int = 5) -> list[str]:
@@ -332,8 +341,8 @@ def _surname_merges(report: ResolveReport):
         candidates = Person.objects.filter(surname=person.surname, not_an_entity=False)
         for candidate in candidates.order_by("-article_count", "pk")[:3]:
             if candidate.pk != person.pk and candidate.name_key:
-                pair_propose(person, candidate, "surname", 0.5, {"surname": person.surname})
-                report.proposed += 1
+                evidence = {"surname": person.surname}
+                report.proposed += pair_propose(person, candidate, "surname", 0.5, evidence)
 
 
 def _current(entity):
@@ -379,14 +388,12 @@ def _acronym_merges(report: ResolveReport):
             )[:3]
         )
         for long in longs:
-            evidence = _pair_evidence(short, long)
-            if len(longs) == 1 and evidence["shared_stories"] >= 1:
+            if len(longs) == 1 and _shared_stories(short, long) >= 1:
                 smaller, larger = sorted([short, long], key=lambda e: (e.article_count, -e.pk))
                 if not smaller.confirmed:
                     yield smaller, larger
                     continue
-            pair_propose(short, long, "acronym", 0.5, {"acronym": short.name})
-            report.proposed += 1
+            report.proposed += pair_propose(short, long, "acronym", 0.5, {"acronym": short.name})
 
 
 def _spelling_merges(report: ResolveReport):
@@ -414,8 +421,8 @@ def _spelling_merges(report: ResolveReport):
             if not smaller.confirmed:
                 yield smaller, larger
                 continue
-        pair_propose(first, second, "spelling", similarity, {"similarity": round(similarity, 3)})
-        report.proposed += 1
+        evidence = {"similarity": round(similarity, 3)}
+        report.proposed += pair_propose(first, second, "spelling", similarity, evidence)
 
 
 def _spelling_variants(first: Person, second: Person, edits: int, sound_alike: bool) -> bool:
