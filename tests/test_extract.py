@@ -1010,3 +1010,60 @@ def test_a_unit_named_after_its_organisations_stripped_possessive_is_a_second_or
     assert {"Claremont Institute", "Center for Constitutional Jurisprudence"} <= organisations(
         result
     )
+
+
+def test_a_very_long_paragraph_is_read_up_to_the_bound_and_offsets_still_count_all_of_it():
+    from articles.ingest.extract import MAX_PARAGRAPH_CHARS
+
+    opening = "Mayor Helena Marsh opened the harbour on Monday. "
+    filler = "and the water rose over the old stones " * 60_000  # about 2.3 MB
+    later = " Governor Tomas Vellane said nothing."
+    long_paragraph = opening + filler + later
+    assert len(long_paragraph) > 2_000_000 > 50 * MAX_PARAGRAPH_CHARS
+    result = extract([long_paragraph, "Councillor Ida Brenn spoke at the harbour."])
+    assert {"Helena Marsh", "Ida Brenn"} <= people(result)
+    assert "Tomas Vellane" not in people(result)  # past the bound: not read
+    brenn = next(p for p in result.people if p.name == "Ida Brenn")
+    assert brenn.first_offset == len(long_paragraph) + 1  # "Councillor Ida Brenn" opens it
+
+
+def test_paragraphs_parse_the_same_whatever_batches_they_are_cut_into(monkeypatch):
+    from articles.ingest import pipeline
+
+    texts = [
+        "Foreign Minister Helena Marsh told reporters in Vienna that the talks would go on.",
+        "The Harbour Authority said it had closed the port, according to a statement.",
+        "“We will not give up,” she said on Tuesday.",
+    ]
+
+    def annotations(docs):
+        return [
+            [(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]
+            for doc in docs
+        ]
+
+    together = annotations(pipeline.parse(texts))
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", 10)  # one paragraph a batch
+    assert annotations(pipeline.parse(texts)) == together
+
+
+def test_loading_extraction_keeps_numpy_to_one_blas_thread():
+    """OpenBLAS reads its thread count once, when numpy loads: importing extraction must set
+    it first, or every worker process starts a thread per core that competes with the others."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {
+        key: value for key, value in os.environ.items()
+        if key not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    }
+    probe = (
+        "import sys, os; import articles.ingest.extract; "
+        "print(os.environ['OPENBLAS_NUM_THREADS'], 'numpy' in sys.modules)"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True,
+        check=True, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    ).stdout.split()
+    assert output == ["1", "True"]

@@ -21,7 +21,7 @@ from .pipeline import dictionary_words, load_nlp, parse
 from .quotes import find_quotes
 from .types import Extraction, FoundEntity, KnownEntities
 
-__all__ = ["extract", "is_credit_line", "load_nlp"]
+__all__ = ["MAX_PARAGRAPH_CHARS", "extract", "is_credit_line", "load_nlp"]
 
 # Reporters named in a credit line are not actors ("X in Kyiv contributed to this report").
 CREDIT_LINE = re.compile(
@@ -225,23 +225,26 @@ def _lookup(paragraph: str, start: int, end: int, surfaces) -> tuple[int, str] |
 
 def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
     found: list[Mention] = []
-    headlines = {i for i, doc in enumerate(docs) if _headline(doc.text)}
+    # Doc.text joins the tokens again on every call: read each paragraph's text once.
+    texts = [doc.text for doc in docs]
+    headlines = {i for i, text in enumerate(texts) if _headline(text)}
     for index, doc in enumerate(docs):
         if index in skip:
             continue
+        doc_text = texts[index]
         for ent in doc.ents:
             if ent.label_ not in _ENTITY_LABELS:
                 continue
             start, end = ent.start_char, ent.end_char
             if any(p == index and start < e and s < end for p, s, e in known_spans):
                 continue
-            if _hashtag_or_handle(doc.text, start):
+            if _hashtag_or_handle(doc_text, start):
                 continue
             label = ent.label_
             if label == "ORG" and (_title_fragment(doc, ent) or _not_org_context(doc, ent)):
                 continue
             if index in headlines and not any(
-                ent.text in d.text for i, d in enumerate(docs) if i != index
+                ent.text in other for i, other in enumerate(texts) if i != index
             ):
                 continue  # a headline's capitals make the model see names everywhere
             text = clean_name(ent.text)
@@ -264,7 +267,7 @@ def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
                 and not {t.lower_ for t in ent} & _ORG_WORDS
             ):
                 label = "PERSON"
-            if label == "PERSON" and _runs_into_related_link(doc.text, ent.text, end):
+            if label == "PERSON" and _runs_into_related_link(doc_text, ent.text, end):
                 continue
             if text:
                 following = doc[ent.end] if ent.end < len(doc) else None
@@ -449,10 +452,17 @@ def _document_pass(paragraphs, actors: list[Actor], skip: set[int]) -> None:
     for form, actor in forms:
         if len(form) < 3:
             continue
+        # The pattern is case-sensitive: a paragraph without the form as a substring has no
+        # match, and most paragraphs do not name a given actor.
+        holders = [
+            index for index, paragraph in enumerate(paragraphs)
+            if form in paragraph and index not in skip
+        ]
+        if not holders:
+            continue
         pattern = re.compile(r"(?<![\w])" + re.escape(form) + r"(?:s|'s|’s)?(?![\w])")
-        for index, paragraph in enumerate(paragraphs):
-            if index in skip:
-                continue
+        for index in holders:
+            paragraph = paragraphs[index]
             spans = spans_by_paragraph.setdefault(index, [])
             for match in pattern.finditer(paragraph):
                 if any(match.start() < e and s < match.end() for s, e in spans):
@@ -518,7 +528,25 @@ def _collect_titles(docs, actors: list[Actor]) -> None:
                 actor.gender = "male"
 
 
+# Extraction reads at most this much of a paragraph (the import service cuts there too): the
+# parser's time and memory grow with a paragraph's length, and no news paragraph is this long.
+MAX_PARAGRAPH_CHARS = 20_000
+
+
+def _bounded(paragraph: str) -> str:
+    """The paragraph's first `MAX_PARAGRAPH_CHARS` characters, cut after a space when one is
+    near, so no half word is left at the end. Offsets into it are offsets into the original."""
+    if len(paragraph) <= MAX_PARAGRAPH_CHARS:
+        return paragraph
+    space = paragraph.rfind(" ", MAX_PARAGRAPH_CHARS - 200, MAX_PARAGRAPH_CHARS)
+    return paragraph[: space if space > 0 else MAX_PARAGRAPH_CHARS]
+
+
 def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Extraction:
+    """People, organisations and quotes in a story's paragraphs, read up to
+    `MAX_PARAGRAPH_CHARS` characters of each."""
+    lengths = [len(p) for p in paragraphs]  # offsets count the whole paragraphs
+    paragraphs = [_bounded(p) for p in paragraphs]
     index = _known_index(known or _NO_KNOWN)
     known = index.known
     # For the parser only, offsets unchanged: curly quotes become straight ones and a dateline
@@ -547,9 +575,9 @@ def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Ext
 
     offsets = []
     position = 0
-    for paragraph in paragraphs:
+    for length in lengths:
         offsets.append(position)
-        position += len(paragraph) + 1
+        position += length + 1
 
     def found(actor: Actor) -> FoundEntity:
         first = min(actor.mentions, key=lambda m: (m.paragraph, m.start))

@@ -283,8 +283,9 @@ def build_actors(
     person_surnames = {
         m.text.split()[-1].lower() for m in mentions if m.label == "PERSON" and " " in m.text
     }
+    owner_forms = story_places | person_surnames | all_forms
     for m in mentions:
-        _strip_leading_possessive(m, story_places | person_surnames | all_forms, words)
+        _strip_leading_possessive(m, owner_forms, words)
         if m.label == "ORG" and " " not in m.text and _is_nationality(m, words):
             m.label = "NORP"  # "Norvaskan frigates": an adjective of nationality
         if m.label == "ORG" and m.text.split()[0] in _PLACE_PREFIXES and len(m.text.split()) <= 2:
