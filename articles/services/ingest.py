@@ -48,11 +48,7 @@ def known_entities() -> KnownEntities:
     known = KnownEntities()
     blocked = set()
     for model, mapping in ((Person, known.people), (Organisation, known.organisations)):
-        rows = list(
-            model.objects.filter(CURATED).values_list(
-                "name", "aliases", "not_an_entity"
-            )
-        )
+        rows = list(model.objects.filter(CURATED).values_list("name", "aliases", "not_an_entity"))
         # Canonical names first, so another entity's alias never shadows a name.
         for name, _aliases, not_an_entity in rows:
             if not_an_entity:
