@@ -111,9 +111,9 @@ def test_preview_then_confirm_queues_jobs_and_a_worker_stores_each_file(
     assert "Import started: it goes on if you leave this page." in page
     assert "Status: Queued" in page and "1 of 3 files done: 0 created" in page
     assert not Article.objects.exists()  # the request only queued the work
-    assert [job["file_ids"] for job in deferred] == [
-        list(batch.files.filter(outcome="pending").values_list("pk", flat=True))
-    ]
+    assert [file_id for job in deferred for file_id in job["file_ids"]] == list(
+        batch.files.filter(outcome="pending").values_list("pk", flat=True)
+    )
 
     for job in deferred:  # what a worker does with each job
         tasks.import_files(**job)

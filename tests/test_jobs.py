@@ -5,15 +5,18 @@ workers on other machines would be."""
 import asyncio
 import os
 import signal
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from procrastinate.contrib.django import app
 
 from articles import services, tasks
+from articles.management import workers
 from articles.management.workers import workers_started
 from articles.models import Article, ImportBatch, Person, PersonMention
 from tests.test_ingest import BROKEN, story
@@ -134,3 +137,18 @@ def test_two_imports_and_two_workers_at_once_never_deadlock_or_reject_a_good_fil
     assert sum(batch.created_count + batch.unchanged_count for batch in batches) == 24
     mayor = Person.objects.get(name="Ilse Varrow")
     assert mayor.article_count == PersonMention.objects.filter(person=mayor).count() == 16
+
+
+def test_the_command_stops_with_a_message_when_its_workers_die(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_bytes(stories(1)[0][1])
+    monkeypatch.setattr(workers, "worker_command", lambda: [sys.executable, "-c", "exit(3)"])
+    with pytest.raises(CommandError, match=r"the workers started here stopped \(exit status 3\)"):
+        call_command("import_articles", "--workers", "1", str(tmp_path), stdout=StringIO())
+    assert ImportBatch.objects.get().status == "queued"  # kept: a worker resumes it later
+
+
+def test_a_small_batch_is_spread_over_several_jobs(monkeypatch):
+    deferred = []
+    monkeypatch.setattr(tasks.import_files, "defer", lambda **job: deferred.append(job))
+    services.batch_confirm(services.batch_stage(stories(4)))
+    assert [len(job["file_ids"]) for job in deferred] == [1, 1, 1, 1]

@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.core.management.base import CommandError
 from django.db import connection
 from tqdm import tqdm
 
@@ -17,8 +18,6 @@ MANAGE_PY = Path(__file__).resolve().parent.parent.parent / "manage.py"
 POLL_SECONDS = 0.5
 # Said once when nothing moves for this long and no worker was started here.
 IDLE_HINT_SECONDS = 10
-# How long processes interrupted by Ctrl-C get to exit by themselves.
-INTERRUPTED_EXIT_SECONDS = 15
 # How long processes interrupted by Ctrl-C get to exit by themselves.
 INTERRUPTED_EXIT_SECONDS = 15
 
@@ -68,8 +67,14 @@ def processes_stop(processes, *, interrupted: bool = False) -> None:
             process.wait()
 
 
-def batch_wait(batch: ImportBatch, *, show: bool, write=print, workers_here: int = 0):
-    """Follow a batch until it is done or cancelled, with a progress bar on a terminal."""
+class WorkersDied(RuntimeError):
+    """Every worker started here stopped before the batch was done."""
+
+
+def batch_wait(batch: ImportBatch, *, show: bool, write=print, workers=()):
+    """Follow a batch until it is done or cancelled, with a progress bar on a terminal.
+    With no worker started here, say so once nothing moves; if the ones started here all
+    die (a broken setting, say), raise WorkersDied rather than wait for ever."""
     progress = tqdm(
         total=batch.total_count,
         initial=batch.done_count,
@@ -85,12 +90,23 @@ def batch_wait(batch: ImportBatch, *, show: bool, write=print, workers_here: int
             if batch.done_count != progress.n:
                 progress.update(batch.done_count - progress.n)
                 last_move = time.monotonic()
-            elif (
-                not workers_here and not hinted and time.monotonic() - last_move > IDLE_HINT_SECONDS
-            ):
+            elif workers and all(worker.poll() is not None for worker in workers):
+                codes = ", ".join(str(worker.returncode) for worker in workers)
+                raise WorkersDied(f"the workers started here stopped (exit status {codes})")
+            elif not workers and not hinted and time.monotonic() - last_move > IDLE_HINT_SECONDS:
                 write(
                     "Waiting for a worker: start one with `python manage.py procrastinate "
                     "worker`, or pass --workers N."
                 )
                 hinted = True
     return batch
+
+
+def batch_follow(batch: ImportBatch, workers: int, *, show: bool, write=print) -> ImportBatch:
+    """Follow a confirmed batch to its end, with `workers` worker processes started here (0:
+    the deployment's workers)."""
+    with workers_started(workers) as processes:
+        try:
+            return batch_wait(batch, show=show, write=write, workers=processes)
+        except WorkersDied as error:
+            raise CommandError(f"{error}; the batch is kept and resumes with a worker") from None

@@ -13,6 +13,7 @@ The flow of one upload (DESIGN.md, "From file to page"):
 """
 
 import logging
+import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ Status = ImportBatch.Status
 # Files a job stores before it reports back: large enough to keep the model busy, small
 # enough that a crash repeats little and several workers share a batch.
 FILES_PER_JOB = 10
+MIN_JOBS = 8
 # A preview never confirmed is dropped after this long, with its files.
 PREVIEW_MAX_AGE = timedelta(hours=6)
 
@@ -152,6 +154,8 @@ def batch_confirm(
             batch.status, batch.finished = Status.DONE, now
         batch.save()
         if defer:
+            # A small batch is still spread over several jobs, so that every worker helps.
+            files_per_job = max(1, min(files_per_job, math.ceil(len(pending) / MIN_JOBS)))
             for start in range(0, len(pending), files_per_job):
                 tasks.import_files.defer(
                     batch_id=batch.pk, file_ids=pending[start : start + files_per_job]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.management.workers import batch_wait, workers_started
+from articles.management.workers import batch_follow
 from articles.models import ImportBatch
 from articles.services import batch_confirm, batch_run_here, batch_stage, files_preview
 
@@ -81,10 +81,7 @@ class Command(BaseCommand):
             if no_wait:
                 self.stdout.write(f"Queued import #{batch.pk}: {batch.total_count} file(s).")
                 return
-            with workers_started(workers):
-                batch = batch_wait(
-                    batch, show=verbosity >= 1, write=self.stdout.write, workers_here=workers
-                )
+            batch = batch_follow(batch, workers, show=verbosity >= 1, write=self.stdout.write)
         self._report(batch, time.perf_counter() - started, verbosity)
 
     def _preview(self, rows, verbosity):

@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles.management.workers import batch_wait, workers_started
+from articles.management.workers import batch_follow
 from articles.services import batch_confirm, batch_run_here, reextract_stage
 
 
@@ -38,10 +38,7 @@ class Command(BaseCommand):
             if no_wait:
                 self.stdout.write(f"Queued re-extraction #{batch.pk}: {batch.total_count} stories.")
                 return
-            with workers_started(workers):
-                batch = batch_wait(
-                    batch, show=verbosity >= 1, write=self.stdout.write, workers_here=workers
-                )
+            batch = batch_follow(batch, workers, show=verbosity >= 1, write=self.stdout.write)
         if verbosity >= 1:
             self.stdout.write(
                 f"Re-extracted {batch.updated_count} stories in "
