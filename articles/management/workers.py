@@ -13,6 +13,7 @@ from django.db import connection
 from tqdm import tqdm
 
 from articles.models import ImportBatch
+from articles.services import batch_confirm, batch_run_here
 
 MANAGE_PY = Path(__file__).resolve().parent.parent.parent / "manage.py"
 POLL_SECONDS = 0.5
@@ -102,7 +103,36 @@ def batch_wait(batch: ImportBatch, *, show: bool, write=print, workers=()):
     return batch
 
 
-def batch_follow(batch: ImportBatch, workers: int, *, show: bool, write=print) -> ImportBatch:
+def batch_arguments(parser) -> None:
+    """How a command runs its batch: --workers N (default), --inline or --no-wait."""
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes to start here (0: wait for the deployment's workers)",
+    )
+    how.add_argument("--inline", action="store_true", help="in this process, no jobs")
+    how.add_argument("--no-wait", action="store_true", help="queue the jobs and return")
+
+
+def batch_carry_out(
+    batch: ImportBatch, *, workers: int, inline: bool, no_wait: bool, show: bool, write=print
+) -> ImportBatch | None:
+    """Run a staged batch as the command's arguments say; None when it was only queued."""
+    if workers < 0:
+        raise CommandError("--workers must be 0 or more")
+    if inline:
+        return batch_run_here(batch, started=time.perf_counter()).batch
+    batch_confirm(batch)
+    if no_wait:
+        write(f"Queued {batch}: {batch.total_count} file(s); the workers will carry it out.")
+        return None
+    return _batch_follow(batch, workers, show=show, write=write)
+
+
+def _batch_follow(batch: ImportBatch, workers: int, *, show: bool, write) -> ImportBatch:
     """Follow a confirmed batch to its end, with `workers` worker processes started here (0:
     the deployment's workers)."""
     with workers_started(workers) as processes:

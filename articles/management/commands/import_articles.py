@@ -1,15 +1,14 @@
 """python manage.py import_articles PATH... : stories from files, folders and zips."""
 
-import os
 import time
 from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.management.workers import batch_follow
+from articles.management.workers import batch_arguments, batch_carry_out
 from articles.models import ImportBatch
-from articles.services import batch_confirm, batch_run_here, batch_stage, files_preview
+from articles.services import batch_stage, files_preview
 
 # What a folder is searched for; a file named on the command line is always read.
 STORY_SUFFIXES = {".txt", ".zip"}
@@ -53,36 +52,23 @@ class Command(BaseCommand):
             default=ImportBatch.Origin.COMMAND,
             help="what the import batch records as its origin",
         )
-        how = parser.add_mutually_exclusive_group()
-        how.add_argument(
-            "--workers",
-            type=int,
-            default=os.cpu_count() or 1,
-            metavar="N",
-            help="worker processes to start here (0: wait for the deployment's workers)",
-        )
-        how.add_argument(
-            "--inline", action="store_true", help="store every file in this process, no jobs"
-        )
-        how.add_argument("--no-wait", action="store_true", help="queue the jobs and return at once")
+        batch_arguments(parser)
 
     def handle(self, *args, paths, dry_run, origin, workers, inline, no_wait, verbosity, **_):
         files = [(str(path), path.read_bytes()) for path in story_paths(paths)]
         if dry_run:
             return self._preview(files_preview(files), verbosity)
-        if workers < 0:
-            raise CommandError("--workers must be 0 or more")
         started = time.perf_counter()
-        batch = batch_stage(files, origin=origin)
-        if inline:
-            batch = batch_run_here(batch, started=started).batch
-        else:
-            batch_confirm(batch)
-            if no_wait:
-                self.stdout.write(f"Queued import #{batch.pk}: {batch.total_count} file(s).")
-                return
-            batch = batch_follow(batch, workers, show=verbosity >= 1, write=self.stdout.write)
-        self._report(batch, time.perf_counter() - started, verbosity)
+        batch = batch_carry_out(
+            batch_stage(files, origin=origin),
+            workers=workers,
+            inline=inline,
+            no_wait=no_wait,
+            show=verbosity >= 1,
+            write=self.stdout.write,
+        )
+        if batch is not None:
+            self._report(batch, time.perf_counter() - started, verbosity)
 
     def _preview(self, rows, verbosity):
         counts = Counter(row.expected for row in rows)
