@@ -199,7 +199,7 @@ ArticleSearchFilter.base_filters["to"] = _date_filter("lte", "To")
 
 
 class EntityListFilter(django_filters.FilterSet):
-    """/people/ and /organisations/: a name search over names and aliases."""
+    """/people/ and /organisations/: a name search over names, aliases and spellings."""
 
     q = django_filters.CharFilter(method="filter_name", label="Find by name", max_length=200)
     page = PageFilter()
@@ -212,11 +212,15 @@ class EntityListFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.alias(
-            alias_text=Func(
-                F("aliases"), Value(" "), function="array_to_string", output_field=TextField()
-            )
-        ).filter(Q(name__icontains=value) | Q(alias_text__icontains=value))
+        names = Func(
+            Func(F("aliases"), F("spellings"), function="array_cat"),
+            Value(" "),
+            function="array_to_string",
+            output_field=TextField(),
+        )
+        return queryset.alias(other_names=names).filter(
+            Q(name__icontains=value) | Q(other_names__icontains=value)
+        )
 
     def filter_nothing(self, queryset, name, value):
         return queryset

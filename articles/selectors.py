@@ -129,11 +129,12 @@ def paragraph_segments(paragraphs: list[str], quotes: list[Quote]) -> list[list[
 
 
 def link_first_mentions(paragraphs: list[list[Segment]], entities) -> list[list[Segment]]:
-    """Link the first time the text names each person or organisation (by name or alias),
-    outside quotes, so that a reader can follow anyone from where they first appear."""
+    """Link the first time the text names each person or organisation (by name, alias or a
+    spelling seen), outside quotes, so that a reader can follow anyone from where they first
+    appear."""
     spellings = {}
     for entity in entities:
-        for spelling in [entity.name, *entity.aliases]:
+        for spelling in [entity.name, *entity.aliases, *entity.spellings]:
             if len(spelling) >= 3:
                 spellings.setdefault(spelling.lower(), entity)
     if not spellings:

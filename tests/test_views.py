@@ -162,6 +162,19 @@ def test_people_index_sorted_by_mentions_with_name_search(client, story):
     assert [person.name for person in found] == [by_alias.name]
 
 
+def test_spellings_extraction_saw_are_shown_and_found(client):
+    person = PersonFactory(name="Volodymyr Zelensky", spellings=["Zelenskyy", "President Zelensky"])
+    ArticleFactory(people=[person])
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "Also written as" in html
+    assert (
+        '<span class="alias">Zelenskyy</span>, <span class="alias">President Zelensky</span>'
+        in html
+    )
+    found = client.get(reverse("articles:person_list"), {"q": "zelenskyy"}).context["page"]
+    assert [entry.name for entry in found] == ["Volodymyr Zelensky"]
+
+
 def test_organisations_index_hides_not_an_entity(client, story):
     response = client.get(reverse("articles:organisation_list"))
     assert [o.name for o in response.context["page"]] == ["Kremlin"]
