@@ -366,7 +366,7 @@ def test_merge_moves_mentions_and_quotes_sums_counts_and_keeps_the_old_slug(clie
     assert not Person.objects.filter(name="Edie Marlowe").exists()
     # The editor's merge confirms the merged name; what extraction saw stays a spelling.
     assert target.aliases == ["Edie Marlowe"]
-    assert target.spellings == ["Marlowe", "Edie"]
+    assert target.spellings == ["Marlowe"]  # "Edie" alone, a first name, is not kept
     assert target.confirmed
     assert target.former_slugs == ["edie-marlowe"]
     counts = dict(target.mentions.values_list("article__slug", "count"))

@@ -307,3 +307,37 @@ def test_resolving_a_story_reads_people_by_index_however_many_are_stored():
             cursor.execute("EXPLAIN " + sql)
             plan = "\n".join(row for (row,) in cursor.fetchall())
             assert "Seq Scan on articles_person" not in plan, (sql, plan)
+
+
+def test_short_given_names_and_a_leading_initial_join_the_same_person():
+    store("Joseph R. Biden")
+    store("Joe Biden")
+    store("J. Christopher Stevens")
+    store("Chris Stevens")
+    assert names() == ["J. Christopher Stevens", "Joseph R. Biden"]
+
+
+def test_a_first_name_alone_is_not_kept_as_a_spelling():
+    number = next(_numbers)
+    text = f"Story {number}\n20240105\nhttps://news.example/{number}/\nMitt Romney spoke."
+    extraction = Extraction(people=[FoundEntity("Mitt Romney", ["Mitt", "Romney"])])
+    services.article_ingest(parse(text), extraction=extraction)
+    assert Person.objects.get().spellings == ["Romney"]
+
+
+def test_a_name_with_a_suffix_is_asked_about_not_merged():
+    store("Joseph R. Biden")
+    store("Joseph R. Biden Jr.")
+    services.archive_resolve()
+    assert names() == ["Joseph R. Biden", "Joseph R. Biden Jr."]
+    assert PersonPair.objects.get().reason == "suffix"
+
+
+def test_a_one_word_organisation_joins_the_one_longer_name_it_begins():
+    store_organisations("Bain Capital", "Bain")
+    store_organisations("Bain")
+    store_organisations("House")
+    store_organisations("White House")
+    store_organisations("AP", "Associated Press")
+    services.archive_resolve()
+    assert organisation_names() == ["Associated Press", "Bain", "House", "White House"]

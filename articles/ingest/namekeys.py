@@ -25,6 +25,54 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
 
 
+# Short forms of English given names, so that "Joe Biden" and "Joseph R. Biden" share a key.
+# A general list of common hypocorisms, not one story's names.
+NICKNAMES = {
+    short: full
+    for full, shorts in {
+        "alexander": "alex",
+        "andrew": "andy drew",
+        "anthony": "tony",
+        "benjamin": "ben",
+        "charles": "chuck charlie",
+        "christopher": "chris",
+        "daniel": "dan danny",
+        "david": "dave",
+        "donald": "don",
+        "edward": "ed ted eddie",
+        "elizabeth": "liz beth",
+        "frederick": "fred",
+        "gerald": "jerry",
+        "gregory": "greg",
+        "james": "jim jimmy jamie",
+        "jeffrey": "jeff",
+        "john": "jack johnny",
+        "jonathan": "jon",
+        "joseph": "joe",
+        "katherine": "kate kathy katie",
+        "kenneth": "ken",
+        "lawrence": "larry",
+        "margaret": "maggie peggy",
+        "matthew": "matt",
+        "michael": "mike",
+        "nicholas": "nick",
+        "patrick": "pat",
+        "peter": "pete",
+        "richard": "rich rick dick",
+        "robert": "rob bob bobby",
+        "ronald": "ron",
+        "samuel": "sam",
+        "stephen": "steve",
+        "steven": "steve",
+        "susan": "sue",
+        "thomas": "tom tommy",
+        "timothy": "tim",
+        "william": "bill will billy",
+    }.items()
+    for short in shorts.split()
+}
+
+
 def _words_and_suffix(name: str) -> tuple[list[str], str]:
     words = [word.strip(".,") for word in fold(name).replace(",", " ").split()]
     words = [word for word in words if word]
@@ -52,10 +100,20 @@ def name_key(name: str) -> str:
     "Hillary Rodham Clinton" share a key with "Adam Schiff" and "Hillary Clinton".
     Empty for a one-word name, which has no first name to check."""
     words, suffix = _words_and_suffix(name)
+    if len(words) > 2 and len(words[0]) == 1:  # "J. Christopher Stevens" goes by Christopher
+        words = words[1:]
     if len(words) < 2 or len(words[0]) < 2:  # "J. Smith": an initial proves too little
         return ""
+    given = NICKNAMES.get(words[0], words[0])
     # "Donald Trump Jr." is not his father: a suffix stays in the key.
-    return " ".join(word for word in (words[0], words[-1], suffix) if word)
+    return " ".join(word for word in (given, words[-1], suffix) if word)
+
+
+def without_suffix(name: str) -> str:
+    """The key of the name as if it had no "Jr." or "III": a question for editors, since the
+    son is not the father but the same man is written both ways."""
+    words, suffix = _words_and_suffix(name)
+    return name_key(" ".join(words)) if suffix else ""
 
 
 def middles_agree(name: str, other: str) -> bool:
@@ -112,9 +170,9 @@ def organisation_key(name: str) -> str:
 
 
 def acronym(name: str) -> str:
-    """The initials of a name of three words or more ("north atlantic treaty organization"
-    is "nato"), or "" for a shorter name."""
+    """The initials of a name of two words or more ("north atlantic treaty organization"
+    is "nato"), or "" for one word."""
     words = [word for word in organisation_key(name).split() if word not in ACRONYM_SKIPS]
-    if len(words) < 3:
+    if len(words) < 2:
         return ""
     return "".join(word[0] for word in words if word[0].isalnum())

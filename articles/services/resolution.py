@@ -33,6 +33,7 @@ from articles.ingest.namekeys import (
     name_words,
     organisation_key,
     surname,
+    without_suffix,
 )
 from articles.ingest.types import Extraction, FoundEntity, KnownEntities
 from articles.models import EntityPair, Organisation, OrganisationPair, Person, PersonPair
@@ -54,6 +55,8 @@ SPELLING_QUEUE_SIMILARITY = 0.55
 # Names this long without a space can be acronyms of a longer name.
 ACRONYM_MIN_CHARS = 2
 ACRONYM_MAX_CHARS = 6
+# A person key ending in a suffix ("joseph biden jr").
+SUFFIXED_KEY = r" (jr|sr|ii|iii|iv)$"
 # Who an entry appears with is read from this many of its latest stories.
 COMPANION_STORIES = 500
 
@@ -217,6 +220,9 @@ def entity_keys(model, name: str) -> dict[str, str]:
 def spellings_missing(entity, spellings) -> list[str]:
     """Spellings the entry does not know yet under its name, aliases or seen spellings."""
     have = {fold(known) for known in [entity.name, *entity.aliases, *entity.spellings]}
+    if isinstance(entity, Person):
+        # "Mitt" for Mitt Romney names nobody in particular: not worth keeping as a spelling.
+        have.add(name_words(entity.name)[0] if name_words(entity.name) else "")
     missing = []
     for spelling in sorted(set(spellings)):
         if spelling and fold(spelling) not in have:
@@ -307,12 +313,14 @@ def archive_resolve() -> ResolveReport:
     from articles.services.corrections import entity_merge  # corrections imports this module
 
     report = ResolveReport()
+    _suffix_pairs(report)
     merges = [
         *_surname_merges(report),
         *_key_merges(Person),
         *_spelling_merges(report),
         *_key_merges(Organisation),
         *_acronym_merges(report),
+        *_prefix_merges(report),
     ]
     for source, target in merges:
         # An earlier merge of this run may have taken either side already.
@@ -387,13 +395,41 @@ def _acronym_merges(report: ResolveReport):
                 pk=short.pk
             )[:3]
         )
-        for long in longs:
-            if len(longs) == 1 and _shared_stories(short, long) >= 1:
-                smaller, larger = sorted([short, long], key=lambda e: (e.article_count, -e.pk))
-                if not smaller.confirmed:
-                    yield smaller, larger
-                    continue
-            report.proposed += pair_propose(short, long, "acronym", 0.5, {"acronym": short.name})
+        yield from _only_candidate_or_ask(short, longs, "acronym", 0.5, report)
+
+
+def _suffix_pairs(report: ResolveReport) -> None:
+    """ "Joseph R. Biden Jr." and "Joseph R. Biden" may be one man or father and son: asked."""
+    suffixed = Person.objects.filter(not_an_entity=False, name_key__regex=SUFFIXED_KEY)
+    for person in suffixed.iterator():
+        others = Person.objects.filter(name_key=without_suffix(person.name), not_an_entity=False)
+        for other in others.order_by("-article_count", "pk")[:3]:
+            report.proposed += pair_propose(person, other, "suffix", 0.5, {})
+
+
+def _prefix_merges(report: ResolveReport):
+    """A one-word organisation and the one longer name it begins ("Bain", "Bain Capital";
+    "CBS", "CBS News") named in the same stories merge; several candidates go to editors."""
+    single_words = Organisation.objects.filter(not_an_entity=False).exclude(name_key__contains=" ")
+    for short in single_words.exclude(name_key="").iterator():
+        longs = list(
+            Organisation.objects.filter(
+                name_key__startswith=short.name_key + " ", not_an_entity=False
+            ).order_by("-article_count", "pk")[:3]
+        )
+        yield from _only_candidate_or_ask(short, longs, "prefix", 0.4, report)
+
+
+def _only_candidate_or_ask(short, longs: list, reason: str, score: float, report):
+    """The only candidate named in the same stories as `short` merges with it (into the one
+    with more stories; a tie keeps the longer name); otherwise each goes to editors."""
+    for long in longs:
+        if len(longs) == 1 and _shared_stories(short, long) >= 1:
+            smaller, larger = sorted([short, long], key=lambda e: (e.article_count, len(e.name)))
+            if not smaller.confirmed:
+                yield smaller, larger
+                continue
+        report.proposed += pair_propose(short, long, reason, score, {"short_name": short.name})
 
 
 def _spelling_merges(report: ResolveReport):
