@@ -1067,3 +1067,16 @@ def test_loading_extraction_keeps_numpy_to_one_blas_thread():
         check=True, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     ).stdout.split()
     assert output == ["1", "True"]
+
+
+def test_father_and_son_with_other_middle_initials_or_a_suffix_stay_two_people():
+    result = extract(
+        [
+            "Former President George H.W. Bush met his son, former President George W. Bush, "
+            "in Houston on Monday.",
+            "George W. Bush said the family was proud.",
+            "Donald Trump and Donald Trump Jr. arrived later.",
+        ]
+    )
+    names = sorted(person.name for person in result.people)
+    assert names == ["Donald Trump", "Donald Trump Jr.", "George H.W. Bush", "George W. Bush"]

@@ -109,6 +109,11 @@ def name_key(name: str) -> str:
     return " ".join(word for word in (given, words[-1], suffix) if word)
 
 
+def suffix(name: str) -> str:
+    """"jr" for "Donald Trump Jr.", "" for a name without one."""
+    return _words_and_suffix(name)[1]
+
+
 def without_suffix(name: str) -> str:
     """The key of the name as if it had no "Jr." or "III": a question for editors, since the
     son is not the father but the same man is written both ways."""

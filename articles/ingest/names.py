@@ -23,6 +23,7 @@ from .lexicon import (
     SURNAME_FIRST_NAMES,
     TITLES,
 )
+from .namekeys import middles_agree, suffix
 from .pipeline import dictionary_words
 from .types import KnownEntities
 
@@ -210,7 +211,11 @@ def _drop_stray_words(people: list[Actor]) -> list[Actor]:
 
 
 def _same_person(a: str, b: str) -> bool:
-    """Two full names with the same surname: compatible first names mean one person."""
+    """Two full names with the same surname: compatible first names mean one person, unless
+    their middle names or suffixes tell a father from a son ("George H.W. Bush", "George W.
+    Bush"; "Donald Trump Jr.")."""
+    if not middles_agree(a, b) or suffix(a) != suffix(b):
+        return False
     ta, tb = a.split(), b.split()
     fa, fb = ta[0].rstrip(".").lower(), tb[0].rstrip(".").lower()
     if fa == fb:
