@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 
-from articles.ingest.lexicon import NATIONALITIES, PLACES
+from articles.ingest.lexicon import NATIONALITIES, NOT_NAMES, PLACES
 from articles.ingest.namekeys import (
     acronym,
     fold,
@@ -52,6 +52,8 @@ SURNAME_CANDIDATES = 20
 SPELLING_MAX_EDITS = 2
 SPELLING_MIN_SURNAME_CHARS = 5
 SPELLING_QUEUE_SIMILARITY = 0.55
+# Longer names weighed for one acronym or one-word name.
+CANDIDATES = 5
 # Names this long without a space can be acronyms of a longer name.
 ACRONYM_MIN_CHARS = 2
 ACRONYM_MAX_CHARS = 6
@@ -179,7 +181,8 @@ def _organisation_match(name: str) -> Organisation | None:
 
 
 def surname_dominant(family: str) -> Person | None:
-    """The full-name person who holds most stories under this surname, if one clearly does."""
+    """The full-name person who holds most stories under this surname, if one clearly does.
+    A "Jr." of the same name counts with him, not against him: it may be the same man."""
     candidates = list(
         Person.objects.filter(surname=family, not_an_entity=False)
         .exclude(name_key="")
@@ -187,9 +190,14 @@ def surname_dominant(family: str) -> Person | None:
     )
     if not candidates:
         return None
-    total = sum(candidate.article_count for candidate in candidates)
     top = candidates[0]
-    if top.article_count >= DOMINANT_MIN_STORIES and top.article_count >= DOMINANT_SHARE * total:
+    total = sum(candidate.article_count for candidate in candidates)
+    held = sum(
+        candidate.article_count
+        for candidate in candidates
+        if candidate.name_key == top.name_key or without_suffix(candidate.name) == top.name_key
+    )
+    if top.article_count >= DOMINANT_MIN_STORIES and held >= DOMINANT_SHARE * total:
         return top
     return None
 
@@ -391,11 +399,11 @@ def _acronym_merges(report: ResolveReport):
         if not ACRONYM_MIN_CHARS <= len(short.name_key) <= ACRONYM_MAX_CHARS:
             continue
         longs = list(
-            Organisation.objects.filter(acronym=short.name_key, not_an_entity=False).exclude(
-                pk=short.pk
-            )[:3]
+            Organisation.objects.filter(acronym=short.name_key, not_an_entity=False)
+            .exclude(pk=short.pk)
+            .order_by("-article_count", "pk")[:CANDIDATES]
         )
-        yield from _only_candidate_or_ask(short, longs, "acronym", 0.5, report)
+        yield from _dominant_candidate_or_ask(short, longs, "acronym", 0.5, report)
 
 
 def _suffix_pairs(report: ResolveReport) -> None:
@@ -412,24 +420,34 @@ def _prefix_merges(report: ResolveReport):
     "CBS", "CBS News") named in the same stories merge; several candidates go to editors."""
     single_words = Organisation.objects.filter(not_an_entity=False).exclude(name_key__contains=" ")
     for short in single_words.exclude(name_key="").iterator():
+        if short.name_key in NOT_NAMES:  # "House" begins House committees as well as itself
+            continue
         longs = list(
             Organisation.objects.filter(
                 name_key__startswith=short.name_key + " ", not_an_entity=False
-            ).order_by("-article_count", "pk")[:3]
+            ).order_by("-article_count", "pk")[:CANDIDATES]
         )
-        yield from _only_candidate_or_ask(short, longs, "prefix", 0.4, report)
+        yield from _dominant_candidate_or_ask(short, longs, "prefix", 0.4, report)
 
 
-def _only_candidate_or_ask(short, longs: list, reason: str, score: float, report):
-    """The only candidate named in the same stories as `short` merges with it (into the one
-    with more stories; a tie keeps the longer name); otherwise each goes to editors."""
+def _dominant_candidate_or_ask(short, longs: list, reason: str, score: float, report):
+    """The candidate named in the same stories as `short` far more often than any other
+    (DOMINANT_SHARE of those stories, at least DOMINANT_MIN_STORIES) merges with it, into the
+    one with more stories (a tie keeps the longer name); the others go to editors."""
+    shared = {long.pk: _shared_stories(short, long) for long in longs}
+    best = max(longs, key=lambda long: shared[long.pk], default=None)
     for long in longs:
-        if len(longs) == 1 and _shared_stories(short, long) >= 1:
+        if (
+            long is best
+            and shared[long.pk] >= DOMINANT_MIN_STORIES
+            and shared[long.pk] >= DOMINANT_SHARE * sum(shared.values())
+        ):
             smaller, larger = sorted([short, long], key=lambda e: (e.article_count, len(e.name)))
             if not smaller.confirmed:
                 yield smaller, larger
                 continue
-        report.proposed += pair_propose(short, long, reason, score, {"short_name": short.name})
+        if shared[long.pk]:
+            report.proposed += pair_propose(short, long, reason, score, {"short_name": short.name})
 
 
 def _spelling_merges(report: ResolveReport):
