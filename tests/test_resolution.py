@@ -333,6 +333,17 @@ def test_a_name_with_a_suffix_is_asked_about_not_merged():
     assert PersonPair.objects.get().reason == "suffix"
 
 
+def test_an_acronym_joins_the_long_name_a_story_wrote_it_as():
+    number = next(_numbers)
+    text = f"UN Story {number}\n20240105\nhttps://news.example/un{number}/\nText."
+    extraction = Extraction(organisations=[FoundEntity("United Nations", ["UN"])])
+    services.article_ingest(parse(text), extraction=extraction)
+    store_organisations("UN")
+    store_organisations("Union of Nurses")  # also "UN", but never written so
+    assert ("UN", "United Nations") in services.archive_resolve().merged
+    assert organisation_names() == ["Union of Nurses", "United Nations"]
+
+
 def test_a_one_word_organisation_joins_the_one_longer_name_it_begins():
     for _ in range(2):
         store_organisations("Bain Capital", "Bain")

@@ -431,15 +431,25 @@ def _prefix_merges(report: ResolveReport):
 
 
 def _dominant_candidate_or_ask(short, longs: list, reason: str, score: float, report):
-    """The candidate named in the same stories as `short` far more often than any other
-    (DOMINANT_SHARE of those stories, at least DOMINANT_MIN_STORIES) merges with it, into the
-    one with more stories (a tie keeps the longer name); the others go to editors."""
+    """The one candidate a story wrote as `short`, or else the one named in the same stories
+    as `short` far more often than any other (DOMINANT_SHARE of those stories, at least
+    DOMINANT_MIN_STORIES), merges with it, into the one with more stories (a tie keeps the
+    longer name); the others go to editors."""
     shared = {long.pk: _shared_stories(short, long) for long in longs}
     best = max(longs, key=lambda long: shared[long.pk], default=None)
+    # A story that wrote the long name as the short one ("United Nations", then "UN") is the
+    # strongest evidence there is: extraction already joined them once.
+    written = [
+        long
+        for long in longs
+        if short.name_key in {organisation_key(form) for form in [*long.spellings, *long.aliases]}
+    ]
+    if len(written) == 1:
+        best = written[0]
     for long in longs:
-        if (
-            long is best
-            and shared[long.pk] >= DOMINANT_MIN_STORIES
+        if long is best and (
+            len(written) == 1
+            or shared[long.pk] >= DOMINANT_MIN_STORIES
             and shared[long.pk] >= DOMINANT_SHARE * sum(shared.values())
         ):
             smaller, larger = sorted([short, long], key=lambda e: (e.article_count, len(e.name)))
