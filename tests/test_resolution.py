@@ -349,6 +349,14 @@ def test_a_one_word_organisation_joins_the_one_longer_name_it_begins():
         store_organisations("Bain Capital", "Bain")
         store_organisations("AP", "Associated Press")
         store_organisations("House", "House Budget Committee")
+        store_organisations("Church", "Church of the Holy Harbour")
     store_organisations("Bain")
     services.archive_resolve()
-    assert organisation_names() == ["Associated Press", "Bain", "House", "House Budget Committee"]
+    assert organisation_names() == [
+        "Associated Press",
+        "Bain",
+        "Church",
+        "Church of the Holy Harbour",
+        "House",
+        "House Budget Committee",
+    ]

@@ -35,6 +35,7 @@ from articles.ingest.namekeys import (
     surname,
     without_suffix,
 )
+from articles.ingest.pipeline import dictionary_words
 from articles.ingest.types import Extraction, FoundEntity, KnownEntities
 from articles.models import EntityPair, Organisation, OrganisationPair, Person, PersonPair
 from articles.services.slugs import unique_slug
@@ -416,11 +417,14 @@ def _suffix_pairs(report: ResolveReport) -> None:
 
 
 def _prefix_merges(report: ResolveReport):
-    """A one-word organisation and the one longer name it begins ("Bain", "Bain Capital";
-    "CBS", "CBS News") named in the same stories merge; several candidates go to editors."""
+    """A one-word organisation that is no dictionary word and the longer name it begins
+    ("Bain", "Bain Capital"; "CBS", "CBS News") merge on evidence (see
+    _dominant_candidate_or_ask); doubtful candidates go to editors."""
     single_words = Organisation.objects.filter(not_an_entity=False).exclude(name_key__contains=" ")
+    nouns, adjectives = dictionary_words()
     for short in single_words.exclude(name_key="").iterator():
-        if short.name_key in NOT_NAMES:  # "House" begins House committees as well as itself
+        # A dictionary word ("House", "Church", "Northwest") begins too many other names.
+        if short.name_key in NOT_NAMES or short.name_key in nouns or short.name_key in adjectives:
             continue
         longs = list(
             Organisation.objects.filter(
