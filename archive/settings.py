@@ -130,6 +130,9 @@ ARCHIVE_MAX_ZIP_FILES = int(os.environ.get("ARCHIVE_MAX_ZIP_FILES", 5000))
 ARCHIVE_MAX_ZIP_BYTES = int(os.environ.get("ARCHIVE_MAX_ZIP_BYTES", 200 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FILES = ARCHIVE_MAX_ZIP_FILES
 
+# Finished jobs are deleted (their outcome lives in ImportFile rows); failed ones stay to read.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
