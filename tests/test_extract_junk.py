@@ -138,3 +138,13 @@ def test_a_person_the_model_calls_an_organisation_is_a_person():
     ])
     assert "Velmar Policy Forum" in organisations(result)
     assert "Nikki Halvorsen" not in organisations(result)
+
+
+def test_a_group_named_after_its_leader_is_not_a_person():
+    result = extract(
+        [
+            "Team Varrow said on Monday that the campaign had raised more money.",
+            "Senator Maria Varrow spoke to supporters in Harbourton on Tuesday.",
+        ]
+    )
+    assert [person.name for person in result.people] == ["Maria Varrow"]

@@ -157,11 +157,18 @@ def _without_home_place(name: str) -> str:
     return match[1] if match and is_place(match[2]) else name
 
 
+# First words that make a name a group around someone, not the person: "Team Obama",
+# "Camp Romney", "Friends of Smith".
+GROUP_OF_WORDS = frozenset({"team", "camp", "friends", "supporters", "allies"})
+
+
 def _person_name(text: str) -> bool:
     """A name for a person: not a photo credit ("Jonathan Ernst/File Photo"), a bracketed
     edit ("Tom] Frieden"), a shouted word ("QUESTION"), a hashtag or a handle, or words run
-    together ("John BoltonTrump")."""
+    together ("John BoltonTrump"), or a group named after its leader ("Team Obama")."""
     if not _looks_like_name(text) or any(ch in text for ch in "/[]#@"):
+        return False
+    if text.split()[0].lower() in GROUP_OF_WORDS:
         return False
     if any(run_together_word(word) for word in text.split()):
         return False
