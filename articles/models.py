@@ -422,6 +422,8 @@ class ImportFile(models.Model):
     content = models.BinaryField(null=True, blank=True, editable=False)
     # A re-extraction names the stored story instead of carrying content.
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL)
+    # When a worker took the file up (its last try) and when it was settled.
+    started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 
     class Meta:

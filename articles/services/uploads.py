@@ -193,6 +193,7 @@ def file_process(file_id: int, known: KnownEntities) -> str | None:
     if upload is None:
         return None
     _batch_started(upload.batch_id)
+    ImportFile.objects.filter(pk=file_id).update(started=timezone.now())
     try:
         if upload.article_id is not None and upload.content is None:
             return _file_reextract(upload, known)
