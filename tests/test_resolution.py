@@ -360,3 +360,14 @@ def test_a_one_word_organisation_joins_the_one_longer_name_it_begins():
         "House",
         "House Budget Committee",
     ]
+
+
+def test_a_name_without_middle_initial_joins_neither_of_two_namesakes():
+    store("George W. Bush")
+    store("George W. Bush")
+    store("George H.W. Bush")
+    store("George Bush")  # which one? neither is sure
+    store("George H.W. Bush")
+    services.archive_resolve()
+    assert names() == ["George Bush", "George H.W. Bush", "George W. Bush"]
+    assert stories_of("George H.W. Bush") == 2

@@ -160,12 +160,27 @@ def _person_match(name: str, story_surnames: Counter) -> Person | None:
     key = name_key(name)
     if not key:
         return None
-    for candidate in Person.objects.filter(name_key=key, not_an_entity=False).order_by(
+    candidates = Person.objects.filter(name_key=key, not_an_entity=False).order_by(
         "-article_count", "pk"
-    )[:SURNAME_CANDIDATES]:
-        if middles_agree(name, candidate.name):
-            return candidate
-    return None
+    )[:SURNAME_CANDIDATES]
+    return next(iter(compatible_namesakes(name, list(candidates))), None)
+
+
+def compatible_namesakes(name: str, candidates: list[Person]) -> list[Person]:
+    """The candidates (one first name and surname) that `name` can be. A name without a
+    middle name fits anyone, but when the candidates disagree among themselves ("George W.
+    Bush", "George H.W. Bush") it fits none of them, and a name with a middle name never
+    joins a middle-less entry that could be another of them: neither says which man."""
+    fitting = [candidate for candidate in candidates if middles_agree(name, candidate.name)]
+    middles = {tuple(name_words(candidate.name)[1:-1]) for candidate in candidates} - {()}
+    if len(middles) > 1:
+        own = tuple(name_words(name)[1:-1])
+        fitting = [
+            candidate
+            for candidate in fitting
+            if own and tuple(name_words(candidate.name)[1:-1]) not in {()}
+        ]
+    return fitting
 
 
 def _organisation_match(name: str) -> Organisation | None:
@@ -388,7 +403,7 @@ def _key_merges(model):
         for entry in entries[1:]:
             if entry.confirmed:
                 continue
-            if model is not Person or middles_agree(entry.name, target.name):
+            if model is not Person or target in compatible_namesakes(entry.name, entries):
                 yield entry, target
 
 
