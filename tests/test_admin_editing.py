@@ -157,3 +157,34 @@ def test_every_admin_list_renders(admin_client, stories):
         assert admin_client.get(f"/admin/articles/{model}/").status_code == 200
     article = Article.objects.first()
     assert admin_client.get(f"/admin/articles/article/{article.pk}/change/").status_code == 200
+
+
+def test_confirming_makes_a_name_known_to_later_imports(admin_client, stories):
+    person = Person.objects.get(name="Edith Marlowe")
+    assert "edith marlowe" not in services.known_entities().people
+    selected = {"action": "confirm_selected", ACTION_CHECKBOX_NAME: [person.pk]}
+    response = admin_client.post("/admin/articles/person/", selected, follow=True)
+    assert "1 confirmed." in response.content.decode()
+    assert services.known_entities().people["edith marlowe"] == "Edith Marlowe"
+
+
+def test_an_alias_that_would_capture_other_stories_is_refused(admin_client, stories):
+    person = Person.objects.get(name="Edith Marlowe")
+    url = f"/admin/articles/person/{person.pk}/change/"
+    data = {"name": person.name, "slug": person.slug, "aliases": "Marlowe,Republicans"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200  # the form again, with the reason
+    assert "&#x27;Republicans&#x27; names a group of people." in response.content.decode()
+    person.refresh_from_db()
+    assert person.aliases == [] and not person.confirmed
+
+
+def test_a_story_is_read_only_and_deleting_it_takes_it_out_of_the_counts(admin_client, stories):
+    article = Article.objects.get(title="Second Story")
+    page = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'name="body"' not in page and 'name="title"' not in page
+    assert Person.objects.get(name="Edie Marlowe").article_count == 1
+    admin_client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert Person.objects.get(name="Edie Marlowe").article_count == 0
+    assert Organisation.objects.get(name="Port Authority").article_count == 1

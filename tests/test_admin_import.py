@@ -1,14 +1,16 @@
 """The admin import pages: who may use them, a preview that stores nothing, confirm, progress."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from articles import services, tasks
-from articles.models import Article, ImportBatch
+from articles.models import Article, ImportBatch, ImportFile
 from articles.services import ingest as ingest_service
 from tests.test_ingest import BROKEN, GOOD_A, GOOD_B, found, zip_of
 
@@ -167,3 +169,11 @@ def test_an_upload_of_only_broken_files_offers_no_confirm(editor_client):
     page = preview.content.decode()
     assert "empty.txt: the file is empty" in page
     assert "No file in this upload can be imported." in page
+
+
+def test_a_preview_never_confirmed_is_dropped_with_its_files_after_six_hours():
+    old = services.batch_stage([("a.txt", GOOD_A)])
+    ImportBatch.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(hours=7))
+    fresh = services.batch_stage([("b.txt", GOOD_B)])  # staging prunes first
+    assert list(ImportBatch.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not ImportFile.objects.filter(batch_id=old.pk).exists()

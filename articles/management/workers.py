@@ -124,7 +124,7 @@ def batch_carry_out(
     if workers < 0:
         raise CommandError("--workers must be 0 or more")
     if inline:
-        return batch_run_here(batch, started=time.perf_counter()).batch
+        return batch_run_here(batch).batch
     batch_confirm(batch)
     if no_wait:
         write(f"Queued {batch}: {batch.total_count} file(s); the workers will carry it out.")

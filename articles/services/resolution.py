@@ -497,8 +497,9 @@ def _spelling_merges(report: ResolveReport):
             [SPELLING_QUEUE_SIMILARITY],
         )
         rows = cursor.fetchall()
+    people = Person.objects.in_bulk({pk for row in rows for pk in row[:2]})
     for first_id, second_id, similarity, edits, sound_alike in rows:
-        first, second = Person.objects.get(pk=first_id), Person.objects.get(pk=second_id)
+        first, second = people[first_id], people[second_id]
         if _spelling_variants(first, second, edits, sound_alike):
             larger, smaller = sorted([first, second], key=lambda p: (-p.article_count, p.pk))
             if not smaller.confirmed:

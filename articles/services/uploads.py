@@ -14,7 +14,6 @@ The flow of one upload (DESIGN.md, "From file to page"):
 
 import logging
 import math
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -281,14 +280,6 @@ def _batch_started(batch_id: int) -> None:
 class ImportReport:
     batch: ImportBatch
     files: list[ImportFile]
-    seconds: float
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for upload in self.files if upload.outcome == outcome)
-
-    @property
-    def rejected(self) -> list[ImportFile]:
-        return [upload for upload in self.files if upload.outcome in ("rejected", "failed")]
 
 
 def articles_import(
@@ -299,24 +290,22 @@ def articles_import(
     known: KnownEntities | None = None,
 ) -> ImportReport:
     """Import stories in this process, through the same steps the jobs take."""
-    started = time.perf_counter()
-    batch = batch_stage(files, user=user, origin=origin)
-    return batch_run_here(batch, known=known, started=started)
+    return batch_run_here(batch_stage(files, user=user, origin=origin), known=known)
 
 
 def articles_reextract(*, user=None) -> ImportReport:
     """Run extraction again over every stored story in this process (see reextract_stage)."""
-    return batch_run_here(reextract_stage(user=user), known=None, started=time.perf_counter())
+    return batch_run_here(reextract_stage(user=user))
 
 
-def batch_run_here(batch: ImportBatch, *, known=None, started: float) -> ImportReport:
+def batch_run_here(batch: ImportBatch, *, known: KnownEntities | None = None) -> ImportReport:
     """Confirm a staged batch and store its files in this process, without the task engine."""
     batch_confirm(batch, defer=False)
     known = known if known is not None else known_entities()
     for file_id in batch.files.filter(outcome=Outcome.PENDING).values_list("pk", flat=True):
         file_process(file_id, known)
     batch.refresh_from_db()
-    return ImportReport(batch, list(batch.files.all()), time.perf_counter() - started)
+    return ImportReport(batch, list(batch.files.all()))
 
 
 def files_preview(files: Iterable[tuple[str, bytes]]) -> list[ImportFile]:
