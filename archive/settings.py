@@ -129,6 +129,9 @@ ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", 2 * 1024 *
 ARCHIVE_MAX_ZIP_FILES = int(os.environ.get("ARCHIVE_MAX_ZIP_FILES", 5000))
 ARCHIVE_MAX_ZIP_BYTES = int(os.environ.get("ARCHIVE_MAX_ZIP_BYTES", 200 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FILES = ARCHIVE_MAX_ZIP_FILES
+# A story whose extraction runs longer than this (seconds; 0: no limit) is marked failed and
+# the batch goes on (articles/services/ingest.py). Real stories take well under a second.
+ARCHIVE_EXTRACT_TIME_BUDGET = float(os.environ.get("ARCHIVE_EXTRACT_TIME_BUDGET", 60))
 
 # Finished jobs are deleted (their outcome lives in ImportFile rows); failed ones stay to read.
 PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}

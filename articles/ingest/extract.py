@@ -17,7 +17,7 @@ from .names import (
     clean_name,
     run_together_word,
 )
-from .pipeline import dictionary_words, load_nlp, parse
+from .pipeline import NO_DEADLINE, Deadline, dictionary_words, load_nlp, parse
 from .quotes import find_quotes
 from .types import Extraction, FoundEntity, KnownEntities
 
@@ -542,9 +542,15 @@ def _bounded(paragraph: str) -> str:
     return paragraph[: space if space > 0 else MAX_PARAGRAPH_CHARS]
 
 
-def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Extraction:
+def extract(
+    paragraphs: list[str],
+    *,
+    known: KnownEntities | None = None,
+    deadline: Deadline = NO_DEADLINE,
+) -> Extraction:
     """People, organisations and quotes in a story's paragraphs, read up to
-    `MAX_PARAGRAPH_CHARS` characters of each."""
+    `MAX_PARAGRAPH_CHARS` characters of each. Past the deadline (checked after each parse
+    batch and before each later pass) it raises ExtractionTimeout."""
     lengths = [len(p) for p in paragraphs]  # offsets count the whole paragraphs
     paragraphs = [_bounded(p) for p in paragraphs]
     index = _known_index(known or _NO_KNOWN)
@@ -554,12 +560,13 @@ def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Ext
     # Page furniture and photo credits blanked for every name rule, offsets unchanged.
     visible = [_blank_furniture(p) for p in paragraphs]
     texts = [_blank_dateline(p.replace("“", '"').replace("”", '"')) for p in visible]
-    docs = parse(texts)
+    docs = parse(texts, deadline)
     skip = {i for i, p in enumerate(paragraphs) if is_credit_line(p)}
 
     known_found = [m for m in _known_mentions(visible, index) if m.paragraph not in skip]
     known_spans = [(m.paragraph, m.start, m.end) for m in known_found]
     mentions = known_found + _model_mentions(docs, skip, known_spans)
+    deadline.check()
     mentions.sort(key=lambda m: (m.paragraph, m.start))
     words = {w.lower() for p in paragraphs for w in re.findall(r"\b[A-Z][\w-]+", p)}
     # Single capitalised words that follow "in", "to", "from"...: places in this story.
@@ -570,6 +577,7 @@ def extract(paragraphs: list[str], *, known: KnownEntities | None = None) -> Ext
     actors = build_actors(mentions, known, words, place_contexts, named_places)
     _document_pass(visible, actors, skip)
     _collect_titles(docs, actors)
+    deadline.check()
 
     quotes = find_quotes(paragraphs, docs, actors, skip)
 

@@ -19,7 +19,10 @@ Morphological features are not set (nothing reads them).
 """
 
 import functools
+import math
 import os
+import time
+from dataclasses import dataclass
 
 # One BLAS thread per process, set before numpy loads OpenBLAS (it reads these once, at load).
 # By default OpenBLAS starts a thread per core for every matrix product; with a worker per core
@@ -33,6 +36,35 @@ from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG  # noqa: E402
 from thinc.api import NumpyOps  # noqa: E402
 
 _SKIPPED = ["attribute_ruler", "lemmatizer"]
+
+
+class ExtractionTimeout(TimeoutError):
+    """A story's extraction ran past its time budget (see `Deadline`)."""
+
+    def __init__(self, budget_seconds: float):
+        self.budget_seconds = budget_seconds
+        super().__init__(f"extraction ran past {budget_seconds:g} s")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time budget for one story, checked between parse batches and between extraction
+    passes. Cooperative rather than a signal: workers may run jobs in threads, where
+    signal.alarm cannot be used, and a story stopped between passes leaves no state behind."""
+
+    budget_seconds: float
+    expires: float  # on the time.monotonic() clock
+
+    @classmethod
+    def after(cls, seconds: float) -> "Deadline":
+        return cls(seconds, time.monotonic() + seconds)
+
+    def check(self) -> None:
+        if time.monotonic() >= self.expires:
+            raise ExtractionTimeout(self.budget_seconds)
+
+
+NO_DEADLINE = Deadline(math.inf, math.inf)
 
 
 @functools.cache
@@ -224,13 +256,15 @@ def _batches(texts: list[str], limit: int):
         yield batch
 
 
-def parse(texts: list[str]) -> list:
+def parse(texts: list[str], deadline: Deadline = NO_DEADLINE) -> list:
     """Docs for a story's paragraphs, through the trimmed pipeline in batches of at most
-    `BATCH_CHARS` characters (a longer paragraph alone; `extract` bounds paragraphs)."""
+    `BATCH_CHARS` characters (a longer paragraph alone; `extract` bounds paragraphs), with
+    the deadline checked after each batch."""
     nlp = load_nlp()
     docs = []
     for batch in _batches(texts, BATCH_CHARS):
         docs.extend(nlp.pipe(batch, batch_size=len(batch)))
+        deadline.check()
     set_pos(docs)
     return docs
 

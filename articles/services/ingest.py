@@ -8,10 +8,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 
 from articles.ingest.parse import ParsedArticle
+from articles.ingest.pipeline import NO_DEADLINE, Deadline
 from articles.ingest.types import Extraction, FoundQuote, KnownEntities
 from articles.models import (
     CURATED,
@@ -68,15 +70,19 @@ def known_entities() -> KnownEntities:
 
 def extraction_run(paragraphs: Iterable[str], known: KnownEntities | None = None) -> Extraction:
     """People, organisations and quotes in a story (articles/ingest/extract.py), on input of
-    bounded size."""
-    from articles.ingest.extract import extract  # imported late: it loads a language model
+    bounded size and within `settings.ARCHIVE_EXTRACT_TIME_BUDGET` seconds: past it,
+    ExtractionTimeout (0 means no limit)."""
+    from articles.ingest.extract import extract, load_nlp  # late: it loads a language model
 
-    bounded, budget = [], EXTRACT_MAX_STORY_CHARS
+    bounded, chars_left = [], EXTRACT_MAX_STORY_CHARS
     for paragraph in paragraphs:
-        paragraph = paragraph[: min(EXTRACT_MAX_PARAGRAPH_CHARS, max(budget, 0))]
-        budget -= len(paragraph)
+        paragraph = paragraph[: min(EXTRACT_MAX_PARAGRAPH_CHARS, max(chars_left, 0))]
+        chars_left -= len(paragraph)
         bounded.append(paragraph)
-    return extract(bounded, known=known)
+    load_nlp()  # the clock starts once the model is loaded: a worker's first story is no slower
+    budget = settings.ARCHIVE_EXTRACT_TIME_BUDGET
+    deadline = Deadline.after(budget) if budget > 0 else NO_DEADLINE
+    return extract(bounded, known=known, deadline=deadline)
 
 
 # --- One story ----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from articles.ingest.archives import files_expand
 from articles.ingest.parse import ParseError, parse
+from articles.ingest.pipeline import ExtractionTimeout
 from articles.ingest.types import KnownEntities
 from articles.models import Article, ImportBatch, ImportFile
 from articles.services import ingest
@@ -208,6 +209,9 @@ def file_process(file_id: int, known: KnownEntities) -> str | None:
         return _file_settle(upload, Outcome.UNCHANGED, parsed.title, article_url=parsed.url)
     try:
         extraction = ingest.extraction_run(parsed.paragraphs, known)
+    except ExtractionTimeout as error:
+        logger.warning("%s: %s", upload.filename, error)
+        return _file_settle(upload, Outcome.FAILED, f"{upload.filename}: {error}")
     except Exception as error:  # one story that breaks extraction must not stop the batch
         logger.exception("extraction failed for %s", upload.filename)
         return _file_settle(upload, Outcome.FAILED, f"extraction failed: {error}")
@@ -229,7 +233,11 @@ def file_process(file_id: int, known: KnownEntities) -> str | None:
 
 
 def _file_reextract(upload: ImportFile, known: KnownEntities) -> str | None:
-    article = article_reextract(upload.article_id, known)
+    try:
+        article = article_reextract(upload.article_id, known)
+    except ExtractionTimeout as error:
+        logger.warning("%s: %s", upload.filename, error)
+        return _file_settle(upload, Outcome.FAILED, f"{upload.filename}: {error}")
     if article is None:
         return _file_settle(upload, Outcome.FAILED, "the story was deleted")
     return _file_settle(upload, Outcome.UPDATED, article.title)
