@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
-from articles.ingest.namekeys import alias_problem, middles_agree, name_key, surname
+from articles.ingest.namekeys import acronym, alias_problem, middles_agree, name_key, surname
 from articles.ingest.parse import parse
 from articles.ingest.types import Extraction, FoundEntity, FoundQuote
 from articles.models import (
@@ -242,12 +242,15 @@ def test_one_click_not_the_same_from_the_queue(admin_client, queue, admin_user):
 # --- Organisations ------------------------------------------------------------------------------
 
 
-def store_organisations(*organisations: str):
+def store_organisations(*organisations: str | FoundEntity):
+    """A story naming these organisations: a name, or a FoundEntity with the other forms the
+    story wrote it as."""
     number = next(_numbers)
     text = "\n".join(
         [f"Agency Story {number}", "20240105", f"https://news.example/o{number}/", "Text."]
     )
-    extraction = Extraction(organisations=[FoundEntity(name) for name in organisations])
+    found = [item if isinstance(item, FoundEntity) else FoundEntity(item) for item in organisations]
+    extraction = Extraction(organisations=found)
     return services.article_ingest(parse(text), extraction=extraction).article
 
 
@@ -277,6 +280,58 @@ def test_an_acronym_named_beside_its_long_name_merges_and_a_lone_one_is_queued()
     pair = OrganisationPair.objects.get()
     assert {pair.first.name, pair.second.name} == {"NRA", "National Rifle Association"}
     assert pair.reason == "acronym"
+
+
+def test_united_states_and_us_name_one_organisation():
+    store_organisations("United States Senate")
+    store_organisations("U.S. Senate")
+    assert organisation_names() == ["United States Senate"]
+    assert Organisation.objects.get(name="United States Senate").article_count == 2
+    assert acronym("The United States Postal Service") == acronym("U.S. Postal Service") == "usps"
+
+
+def test_a_name_joins_the_place_qualified_name_stories_wrote_it_as():
+    """Stories called both the U.S. Senate and the Texas Senate "Senate"; the U.S. one holds
+    nearly all stories so written, so a lone "Senate" is the U.S. Senate."""
+    for _ in range(9):
+        store_organisations(FoundEntity("U.S. Senate", ["Senate"]))
+    store_organisations(FoundEntity("Texas Senate", ["Senate"]))
+    store_organisations("Senate")
+    store_organisations("Senate")
+    assert ("Senate", "U.S. Senate") in services.archive_resolve().merged
+    assert organisation_names() == ["Texas Senate", "U.S. Senate"]
+    assert Organisation.objects.get(name="U.S. Senate").article_count == 11
+
+
+def test_written_evidence_split_between_two_bodies_is_asked_not_merged():
+    for _ in range(3):
+        store_organisations(FoundEntity("U.S. Senate", ["Senate"]))
+        store_organisations(FoundEntity("Texas Senate", ["Senate"]))
+        store_organisations("Senate")
+    services.archive_resolve()
+    assert organisation_names() == ["Senate", "Texas Senate", "U.S. Senate"]
+    assert OrganisationPair.objects.filter(reason="contained").count() == 2
+
+
+def test_a_name_joins_the_same_name_with_a_word_for_its_kind_named_beside_it():
+    for _ in range(2):
+        store_organisations("Fox", "Fox News")
+        store_organisations("Fox", "Fox & Friends")
+        store_organisations("Journal", "National Journal")  # "National" says no kind
+        store_organisations("Fox News")
+        store_organisations("Fox News")
+    services.archive_resolve()
+    assert organisation_names() == ["Fox & Friends", "Fox News", "Journal", "National Journal"]
+    assert Organisation.objects.get(name="Fox News").article_count == 8
+
+
+def test_an_acronym_joins_the_name_nearly_all_stories_wrote_it_as():
+    for _ in range(5):
+        store_organisations(FoundEntity("General Motors", ["GM"]))
+    store_organisations(FoundEntity("Government Motors", ["GM"]))
+    store_organisations("GM")
+    assert ("GM", "General Motors") in services.archive_resolve().merged
+    assert organisation_names() == ["General Motors", "Government Motors"]
 
 
 def test_resolving_a_story_reads_people_by_index_however_many_are_stored():

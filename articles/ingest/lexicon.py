@@ -380,3 +380,12 @@ GENERIC_ORGANISATION_WORDS = frozenset(
     islamophobia antisemitism lgbt lgbtq lgbtq+ op-ed ag feds dems gop-led
     """.split()
 )
+
+# Words after an organisation's name that only say what kind of body it is: "Fox News" is
+# what a story means by "Fox", "Treasury Department" by "Treasury", "Apple Inc." by "Apple".
+ORGANISATION_HEADS = frozenset(
+    """
+    news department dept corporation corp company co inc ltd llc plc party network
+    channel group
+    """.split()
+)

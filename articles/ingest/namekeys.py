@@ -4,6 +4,7 @@ Pure Python: articles/services/resolution.py stores these keys on each person an
 up by index, so resolving a name costs the same however many people the archive holds.
 """
 
+import re
 import unicodedata
 
 from articles.ingest.lexicon import (
@@ -110,7 +111,7 @@ def name_key(name: str) -> str:
 
 
 def suffix(name: str) -> str:
-    """"jr" for "Donald Trump Jr.", "" for a name without one."""
+    """ "jr" for "Donald Trump Jr.", "" for a name without one."""
     return _words_and_suffix(name)[1]
 
 
@@ -164,20 +165,24 @@ def alias_problem(alias: str) -> str | None:
 ACRONYM_SKIPS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "&"})
 
 
+UNITED_STATES = re.compile(r"\bunited states\b")
+
+
 def organisation_key(name: str) -> str:
-    """The name without case, accents, dots, apostrophes or a leading "the": "F.B.I." and
-    "FBI", "The Associated Press" and "Associated Press" share it."""
+    """The name without case, accents, dots, apostrophes or a leading "the", and with "United
+    States" written "US": "F.B.I." and "FBI", "The Associated Press" and "Associated Press",
+    "United States Senate" and "U.S. Senate" share it."""
     folded = fold(name).replace(".", "").replace("'", "").replace("\u2019", "")
     words = folded.replace("&", " and ").split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
-    return " ".join(words)
+    return UNITED_STATES.sub("us", " ".join(words))
 
 
 def acronym(name: str) -> str:
     """The initials of a name of two words or more ("north atlantic treaty organization"
-    is "nato"), or "" for one word."""
+    is "nato", "u.s. postal service" is "usps"), or "" for one word."""
     words = [word for word in organisation_key(name).split() if word not in ACRONYM_SKIPS]
     if len(words) < 2:
         return ""
-    return "".join(word[0] for word in words if word[0].isalnum())
+    return "".join(word if word == "us" else word[0] for word in words if word[0].isalnum())

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 
-from articles.ingest.lexicon import NATIONALITIES, NOT_NAMES, PLACES
+from articles.ingest.lexicon import (
+    GENERIC_ORGANISATION_WORDS,
+    NATIONALITIES,
+    NOT_NAMES,
+    ORGANISATION_HEADS,
+    PLACES,
+)
 from articles.ingest.namekeys import (
     acronym,
     fold,
@@ -344,7 +350,7 @@ def archive_resolve() -> ResolveReport:
         *_spelling_merges(report),
         *_key_merges(Organisation),
         *_acronym_merges(report),
-        *_prefix_merges(report),
+        *_contained_merges(report),
     ]
     for source, target in merges:
         # An earlier merge of this run may have taken either side already.
@@ -431,31 +437,54 @@ def _suffix_pairs(report: ResolveReport) -> None:
             report.proposed += pair_propose(person, other, "suffix", 0.5, {})
 
 
-def _prefix_merges(report: ResolveReport):
-    """A one-word organisation that is no dictionary word and the longer name it begins
-    ("Bain", "Bain Capital"; "CBS", "CBS News") merge on evidence (see
-    _dominant_candidate_or_ask); doubtful candidates go to editors."""
-    single_words = Organisation.objects.filter(not_an_entity=False).exclude(name_key__contains=" ")
+def _contained_merges(report: ResolveReport):
+    """An organisation and a longer name that holds it: the same name with a country or place
+    before it ("Senate", "U.S. Senate"), or with a word that only says what kind of body it is
+    after it ("Fox", "Fox News"; "Treasury", "Treasury Department"), or any longer name a
+    one-word name that is no dictionary word begins ("Bain", "Bain Capital"). They merge on
+    evidence (see _dominant_candidate_or_ask); doubtful candidates go to editors."""
     nouns, adjectives = dictionary_words()
-    for short in single_words.exclude(name_key="").iterator():
-        # A dictionary word ("House", "Church", "Northwest") begins too many other names.
-        if short.name_key in NOT_NAMES or short.name_key in nouns or short.name_key in adjectives:
+    entries = Organisation.objects.filter(not_an_entity=False).exclude(name_key="")
+    for short in entries.iterator():
+        key = short.name_key
+        # A word like "House", "PAC" or "Texas" is part of too many names to stand for one.
+        if key in NOT_NAMES or key in GENERIC_ORGANISATION_WORDS or key in _QUALIFIERS:
             continue
+        longs = Organisation.objects.filter(name_key__in=_qualified_keys(key))
+        if " " not in key and key not in nouns and key not in adjectives:
+            longs = longs | Organisation.objects.filter(name_key__startswith=key + " ")
         longs = list(
-            Organisation.objects.filter(
-                name_key__startswith=short.name_key + " ", not_an_entity=False
-            ).order_by("-article_count", "pk")[:CANDIDATES]
+            longs.filter(not_an_entity=False)
+            .exclude(pk=short.pk)
+            .order_by("-article_count", "pk")[:CANDIDATES]
         )
-        yield from _dominant_candidate_or_ask(short, longs, "prefix", 0.4, report)
+        yield from _dominant_candidate_or_ask(short, longs, "contained", 0.4, report)
+
+
+# Words before a name that say where a body is ("U.S.", "Texas", "British"): the organisation
+# keys of places and nationalities.
+_QUALIFIERS = frozenset(organisation_key(word) for word in PLACES | NATIONALITIES)
+
+
+def _qualified_keys(key: str) -> list[str]:
+    """The keys of the longer names that may be this one qualified by place or kind."""
+    return [f"{qualifier} {key}" for qualifier in sorted(_QUALIFIERS)] + [
+        f"{key} {head}" for head in sorted(ORGANISATION_HEADS)
+    ]
 
 
 def _dominant_candidate_or_ask(short, longs: list, reason: str, score: float, report):
-    """The one candidate a story wrote as `short`, or else the one named in the same stories
-    as `short` far more often than any other (DOMINANT_SHARE of those stories, at least
-    DOMINANT_MIN_STORIES), merges with it, into the one with more stories (a tie keeps the
-    longer name); the others go to editors."""
+    """The candidate stories wrote as `short` (the one holding DOMINANT_SHARE of the stories
+    of all so written), or else the one named in the same stories as `short` far more often
+    than any other (DOMINANT_SHARE of those stories, at least DOMINANT_MIN_STORIES), merges
+    with it, into the one with more stories (a tie keeps the longer name); the others go to
+    editors."""
     shared = {long.pk: _shared_stories(short, long) for long in longs}
     best = max(longs, key=lambda long: shared[long.pk], default=None)
+    evident = best is not None and (
+        shared[best.pk] >= DOMINANT_MIN_STORIES
+        and shared[best.pk] >= DOMINANT_SHARE * sum(shared.values())
+    )
     # A story that wrote the long name as the short one ("United Nations", then "UN") is the
     # strongest evidence there is: extraction already joined them once.
     written = [
@@ -463,19 +492,16 @@ def _dominant_candidate_or_ask(short, longs: list, reason: str, score: float, re
         for long in longs
         if short.name_key in {organisation_key(form) for form in [*long.spellings, *long.aliases]}
     ]
-    if len(written) == 1:
-        best = written[0]
+    if written:
+        best = max(written, key=lambda long: (long.article_count, -long.pk))
+        evident = best.article_count >= DOMINANT_SHARE * sum(w.article_count for w in written)
     for long in longs:
-        if long is best and (
-            len(written) == 1
-            or shared[long.pk] >= DOMINANT_MIN_STORIES
-            and shared[long.pk] >= DOMINANT_SHARE * sum(shared.values())
-        ):
+        if long is best and evident:
             smaller, larger = sorted([short, long], key=lambda e: (e.article_count, len(e.name)))
             if not smaller.confirmed:
                 yield smaller, larger
                 continue
-        if shared[long.pk]:
+        if shared[long.pk] or long in written:
             report.proposed += pair_propose(short, long, reason, score, {"short_name": short.name})
 
 
