@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Least
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -304,8 +305,13 @@ class EntityPairAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # The pairs whose answer moves the most stories first: the smaller entry's stories.
+    ordering = ["decision", "-stake", "-score", "pk"]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).order_by("decision", "-score", "pk")
+        stake = Least(Coalesce("first__article_count", 0), Coalesce("second__article_count", 0))
+        pairs = self.model._default_manager.annotate(stake=stake)
+        return pairs.order_by(*self.get_ordering(request))
 
     def changelist_view(self, request, extra_context=None):
         if "decision__exact" not in request.GET and not request.GET.get("q"):

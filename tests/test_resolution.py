@@ -218,6 +218,15 @@ def test_the_queue_lists_open_pairs_with_their_evidence(admin_client, queue):
     assert 'value="distinct">Not the same</button>' in page
 
 
+def test_the_queue_asks_first_about_the_pairs_that_move_most_stories(admin_client, queue):
+    for _ in range(3):
+        store("Maria Lopez")
+        store("Mariah Lopes")
+    services.archive_resolve()
+    page = admin_client.get("/admin/articles/personpair/", follow=True).content.decode()
+    assert page.index("Mariah Lopes") < page.index("Andreas Rossini")
+
+
 def test_one_click_merge_from_the_queue(admin_client, queue):
     url = f"/admin/articles/personpair/{queue.pk}/decide/"
     response = admin_client.post(url, {"decision": "merged"}, follow=True)
