@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_filters",
     # The task engine: jobs live in PostgreSQL, workers run `manage.py procrastinate worker`.
     "procrastinate.contrib.django",
+    # The JSON API under /api/ and its OpenAPI schema (articles/api/).
+    "rest_framework",
+    "drf_spectacular",
     "articles",
 ]
 
@@ -135,6 +138,42 @@ ARCHIVE_EXTRACT_TIME_BUDGET = float(os.environ.get("ARCHIVE_EXTRACT_TIME_BUDGET"
 
 # Finished jobs are deleted (their outcome lives in ImportFile rows); failed ones stay to read.
 PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+
+# The JSON API, feeds and exports (articles/api/): read-only, anonymous, JSON only. Requests per
+# client address and scope, counted in the default cache (per process unless CACHES names a
+# shared one); "none" lifts a limit. Behind proxies that append X-Forwarded-For, say how many
+# there are, or every client counts as the proxy (and a client could pose as another).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["articles.api.limits.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        scope: None if TESTING or rate.lower() == "none" else rate
+        for scope, rate in {
+            "api": os.environ.get("ARCHIVE_API_RATE", "120/minute"),
+            "feeds": os.environ.get("ARCHIVE_FEED_RATE", "60/minute"),
+            "exports": os.environ.get("ARCHIVE_EXPORT_RATE", "30/hour"),
+        }.items()
+    },
+    "NUM_PROXIES": int(os.environ.get("ARCHIVE_NUM_PROXIES", 0)),
+    "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "News archive API",
+    "DESCRIPTION": "Stories, people, organisations, quotes and sources of the news archive, "
+    "searched with the parameters of /search/. Documentation: /api/docs/.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "QuoteKindEnum": "articles.models.Quote.Kind",
+        "SpeakerKindEnum": [("person", "person"), ("organisation", "organisation")],
+    },
+}
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
