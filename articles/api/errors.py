@@ -7,7 +7,6 @@
 
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
-from rest_framework.views import exception_handler as drf_exception_handler
 
 INVALID_DETAIL = "Some parameters could not be understood; see `errors`."
 TOO_SLOW_DETAIL = (
@@ -63,6 +62,9 @@ class SearchTimeout(exceptions.APIException):
 
 def exception_handler(exc, context):
     """DRF's handler, answering with the archive's error object (REST_FRAMEWORK setting)."""
+    # Imported here: rest_framework.views reads the settings, whose throttle imports this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

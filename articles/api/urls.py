@@ -1,6 +1,6 @@
 """/api/: the JSON API, its OpenAPI schema and its documentation page."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from articles.api import docs, views
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.SourceDetail.as_view(), name="source-detail"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", docs.docs_page, name="docs"),
+    # Any other address under /api/ is the JSON error object too (one without its final
+    # slash is left to APPEND_SLASH, which redirects it when the slash makes a route).
+    re_path(r"^[\s\S]*/$", views.not_found),
 ]

@@ -15,13 +15,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import search, selectors
 from articles.api import pagination, serializers
-from articles.api.errors import SearchTimeout, form_errors
-from articles.api.limits import allow_cross_origin
+from articles.api.errors import SearchTimeout, error_response, form_errors
+from articles.api.limits import allow_cross_origin, read_only_cors
 from articles.api.pagination import Ordering, date_key, integer_key, text_key
 from articles.filters import (
     MAX_ENTITY_FILTERS,
@@ -510,9 +511,18 @@ class ApiRoot(ArchiveView):
         )
 
 
+@read_only_cors
+def not_found(request):
+    return error_response(404, "not_found", "No endpoint at this address: see /api/docs/.")
+
+
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI schema (YAML; JSON with `?format=json`), readable from any origin."""
+    """The OpenAPI schema (YAML; JSON with `?format=json`), readable from any origin; its
+    errors are the JSON error object like everyone else's, not YAML."""
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         return allow_cross_origin(response, preflight=request.method == "OPTIONS")
