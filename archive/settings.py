@@ -169,6 +169,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
+    # Parameters in the order the views declare them (the query first), not alphabetical.
+    "SORT_OPERATION_PARAMETERS": False,
     "ENUM_NAME_OVERRIDES": {
         "QuoteKindEnum": "articles.models.Quote.Kind",
         "SpeakerKindEnum": [("person", "person"), ("organisation", "organisation")],

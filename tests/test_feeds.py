@@ -1,6 +1,7 @@
 """Atom feeds: valid Atom, titled after what they follow, with story text that stays text."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -157,3 +158,60 @@ def test_a_feed_respects_the_search_time_limit(client, stories, monkeypatch):
 def test_feeds_are_readable_from_any_origin(client, stories):
     response = client.get(reverse("articles:feed"))
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def _links(html):
+    """(rel, type, href) of every <link> and (text, href) of every <a>, in page order, hrefs
+    unescaped."""
+    links = [
+        (rel, kind, href.replace("&amp;", "&"))
+        for rel, kind, href in re.findall(
+            r'<link rel="([^"]+)" type="([^"]+)"[^>]*href="([^"]+)"', html
+        )
+    ]
+    anchors = [
+        (re.sub(r"<[^>]+>", "", text), href.replace("&amp;", "&"))
+        for href, text in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', html)
+    ]
+    return links, anchors
+
+
+def test_pages_link_their_feeds_and_exports(client, stories):
+    html = client.get(reverse("articles:search"), {"q": "talks", "page": "1"}).content.decode()
+    links, anchors = _links(html)
+    named = dict(anchors)
+    feeds_linked = [href for rel, kind, href in links if kind == "application/atom+xml"]
+    assert feeds_linked == ["/feed/", "/search/feed/?q=talks"]
+    assert named["Follow this search (Atom feed)"] == "/search/feed/?q=talks"
+    exports = [href for _text, href in anchors if "/export." in href]
+    assert exports == [
+        "/search/export.csv?q=talks",
+        "/search/export.jsonl?q=talks",
+        "/search/export.json?q=talks",
+        "/search/export.csv?q=talks&rows=quotes",
+    ]
+    assert named["the same search in the API"] == "/api/articles/?q=talks"
+    for href in [*feeds_linked, *exports, named["the same search in the API"]]:
+        assert client.get(href).status_code == 200, href
+
+    html = client.get(stories["peskov"].get_absolute_url()).content.decode()
+    links, anchors = _links(html)
+    named = dict(anchors)
+    feed = "/people/dmitry-peskov/feed/"
+    assert ("alternate", "application/atom+xml", feed) in links
+    assert named["Follow Dmitry Peskov (Atom feed)"] == feed
+    exports = [href for _text, href in anchors if "/export." in href]
+    assert exports == [
+        "/search/export.csv?person=dmitry-peskov",
+        "/search/export.jsonl?person=dmitry-peskov",
+        "/search/export.json?person=dmitry-peskov",
+        "/search/export.csv?person=dmitry-peskov&rows=quotes",
+    ]
+    assert named["API"] == "/api/people/dmitry-peskov/"
+    for href in [feed, *exports, named["API"]]:
+        assert client.get(href).status_code == 200, href
+    organisation = client.get(reverse("articles:organisation", args=["kremlin"])).content.decode()
+    assert ("alternate", "application/atom+xml", "/organisations/kremlin/feed/") in _links(
+        organisation
+    )[0]
+    assert client.get("/").content.decode().count('href="/api/docs/"') == 1
