@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A 503 page while the database cannot be reached; static files above need no database.
+    "articles.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,6 +100,23 @@ if os.environ.get("DJANGO_DATABASE_NAME"):
 # Concurrent test runs on one server each need their own test database.
 if os.environ.get("DJANGO_TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DATABASE_NAME"]}
+# Every statement has a time limit, so a runaway query or a wait on a lock ends with an error
+# instead of holding a connection. Web requests answer in seconds; management commands and
+# workers (migrations, archive-wide resolution, bulk imports) run long statements on purpose
+# and have their own limit. Seconds; 0 means none.
+MANAGEMENT_COMMAND = Path(sys.argv[0]).name in {"manage.py", "django-admin"} and (
+    sys.argv[1:2] != ["runserver"]
+)
+_statement_timeout = (
+    os.environ.get("DATABASE_COMMAND_STATEMENT_TIMEOUT", "0")
+    if MANAGEMENT_COMMAND
+    else os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30")
+)
+STATEMENT_TIMEOUT_MS = round(float(_statement_timeout) * 1000)
+_database_options = DATABASES["default"].setdefault("OPTIONS", {})
+_database_options["options"] = " ".join(
+    filter(None, [_database_options.get("options"), f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"])
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -137,7 +156,14 @@ DATA_UPLOAD_MAX_NUMBER_FILES = ARCHIVE_MAX_ZIP_FILES
 ARCHIVE_EXTRACT_TIME_BUDGET = float(os.environ.get("ARCHIVE_EXTRACT_TIME_BUDGET", 60))
 
 # Finished jobs are deleted (their outcome lives in ImportFile rows); failed ones stay to read.
-PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+# Workers poll for jobs every second instead of listening for notifications: the listener's
+# connection is not pooled, and losing it (a database restart) stops the worker, while
+# pooled queries wait for the database to come back (tests/test_faults.py).
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "delete_jobs": "successful",
+    "listen_notify": False,
+    "fetch_job_polling_interval": 1.0,
+}
 
 # The JSON API, feeds and exports (articles/api/): read-only, anonymous, JSON only. Requests per
 # client address and scope, counted in the default cache (per process unless CACHES names a
