@@ -197,6 +197,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     # Parameters in the order the views declare them (the query first), not alphabetical.
     "SORT_OPERATION_PARAMETERS": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api.views.empty_means_absent",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "QuoteKindEnum": "articles.models.Quote.Kind",
         "SpeakerKindEnum": [("person", "person"), ("organisation", "organisation")],

@@ -108,6 +108,13 @@ def test_api_source_filter_and_relevance_order(client, archive):
     assert body["sort"] == "relevance"
 
 
+def test_a_query_of_only_common_words_says_so(client, archive):
+    body = client.get(ARTICLES, {"q": "the and"}).json()
+    assert len(body["notes"]) == 1 and "“the and”" in body["notes"][0]
+    assert body["sort"] == "newest" and len(body["results"]) == 20
+    assert client.get(ARTICLES, {"q": "summit"}).json()["notes"] == []
+
+
 def test_every_search_parameter_is_documented():
     documented = {parameter.name for parameter in api_views.SEARCH_PARAMETERS}
     # The page number is the one parameter the API replaces (by the cursor).

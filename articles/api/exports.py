@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 from django import forms
-from django.db.models import DateField, ExpressionWrapper, F
+from django.db.models import BooleanField, DateField, ExpressionWrapper, F
+from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -97,12 +98,11 @@ def ordered_story_ids(filterset: ArticleSearchFilter, sort: str):
     return queryset.order_by(*order).values_list("pk", flat=True)
 
 
-def _articles(ids: list[int]) -> dict[int, Article]:
-    return (
-        Article.objects.filter(pk__in=ids)
-        .select_related("source")
-        .only("title", "slug", "published", "url", "source__name")
-        .in_bulk()
+def _in_chunk(model, column: str, ids: list[int]):
+    """`model.column = ANY(ids)`: one array parameter, where an IN list of thousands of ids
+    costs more to build than the query takes (as the search's facets do)."""
+    return RawSQL(
+        f'"{model._meta.db_table}"."{column}" = ANY(%s)', (ids,), output_field=BooleanField()
     )
 
 
@@ -112,7 +112,8 @@ def _names(mention_model, entity_field: str, ids: list[int]) -> dict[int, list[s
     names: dict[int, list[str]] = {}
     for article_id, name in (
         mention_model.objects.filter(
-            article_id__in=ids, **{f"{entity_field}__not_an_entity": False}
+            _in_chunk(mention_model, "article_id", ids),
+            **{f"{entity_field}__not_an_entity": False},
         )
         .order_by("-count", f"{entity_field}__name")
         .values_list("article_id", f"{entity_field}__name")
@@ -122,7 +123,9 @@ def _names(mention_model, entity_field: str, ids: list[int]) -> dict[int, list[s
 
 
 class RowBuilder:
-    """Turns a chunk of story ids into export rows (dicts keyed by the fields)."""
+    """Turns a chunk of story ids into export rows (dicts keyed by the fields), reading plain
+    values rather than model instances: building 2,000 of those a chunk was a third of the
+    time."""
 
     def __init__(self, request, per_quote: bool):
         self.per_quote = per_quote
@@ -131,38 +134,46 @@ class RowBuilder:
         # Every row links to its story's page: the address is built once, not per row.
         self.page_prefix = request.build_absolute_uri(reverse("articles:article", args=["-"]))[:-2]
 
-    def page(self, article) -> str:
-        return f"{self.page_prefix}{quote(article.slug)}/"
-
     def rows(self, ids: list[int]) -> list[dict]:
         return self._quote_rows(ids) if self.per_quote else self._story_rows(ids)
 
+    def _stories(self, ids: list[int]) -> dict[int, dict]:
+        """{id: the story's columns}."""
+        return {
+            pk: {
+                "title": title,
+                "published": published.isoformat(),
+                "source": source,
+                "url": url,
+                "page": f"{self.page_prefix}{quote(slug)}/",
+            }
+            for pk, title, published, source, url, slug in Article.objects.filter(
+                _in_chunk(Article, "id", ids)
+            ).values_list("pk", "title", "published", "source__name", "url", "slug")
+        }
+
     def _story_rows(self, ids):
-        articles = _articles(ids)
+        stories = self._stories(ids)
         people = _names(PersonMention, "person", ids)
         organisations = _names(OrganisationMention, "organisation", ids)
         return [
             {
-                "title": article.title,
-                "published": article.published.isoformat(),
-                "source": article.source.name,
-                "url": article.url,
-                "page": self.page(article),
+                **stories[pk],
                 "people": people.get(pk, []),
                 "organisations": organisations.get(pk, []),
             }
             for pk in ids
-            if (article := articles.get(pk)) is not None
+            if pk in stories
         ]
 
     def _quote_rows(self, ids):
-        articles = _articles(ids)
-        quotes: dict[int, list[Quote]] = {}
-        for found in (
-            Quote.objects.filter(article_id__in=ids)
+        stories = self._stories(ids)
+        quotes: dict[int, list[dict]] = {}
+        for article_id, text, kind, verb, words, status, *speakers in (
+            Quote.objects.filter(_in_chunk(Quote, "article_id", ids))
             .exclude(status=Quote.Status.REJECTED)
-            .select_related("person", "organisation")
-            .only(
+            .order_by("paragraph", "start", "pk")
+            .values_list(
                 "article_id",
                 "text",
                 "kind",
@@ -174,45 +185,31 @@ class RowBuilder:
                 "organisation__name",
                 "organisation__not_an_entity",
             )
-            .order_by("paragraph", "start", "pk")
         ):
-            quotes.setdefault(found.article_id, []).append(found)
-        rows = []
-        for pk in ids:
-            article = articles.get(pk)
-            if article is None:
-                continue
-            story = {
-                "title": article.title,
-                "published": article.published.isoformat(),
-                "source": article.source.name,
-                "url": article.url,
-                "page": self.page(article),
-            }
-            for found in quotes.get(pk, []):
-                speaker, kind = _speaker(found)
-                rows.append(
-                    {
-                        "quote": found.text,
-                        "speaker": speaker,
-                        "speaker_kind": kind,
-                        "speaker_words": found.speaker_text,
-                        "kind": found.kind,
-                        "verb": found.verb,
-                        "status": found.status,
-                        **story,
-                    }
-                )
-        return rows
+            speaker, speaker_kind = _speaker(*speakers)
+            quotes.setdefault(article_id, []).append(
+                {
+                    "quote": text,
+                    "speaker": speaker,
+                    "speaker_kind": speaker_kind,
+                    "speaker_words": words,
+                    "kind": kind,
+                    "verb": verb,
+                    "status": status,
+                }
+            )
+        return [
+            {**found, **stories[pk]} for pk in ids if pk in stories for found in quotes.get(pk, [])
+        ]
 
 
-def _speaker(found: Quote) -> tuple[str, str]:
+def _speaker(person, person_hidden, organisation, organisation_hidden) -> tuple[str, str]:
     """(name, "person" or "organisation"); empty when unknown or marked "not an entity", as on
     the story's page, where such a speaker is the story's words only."""
-    if found.person_id and not found.person.not_an_entity:
-        return found.person.name, "person"
-    if found.organisation_id and not found.organisation.not_an_entity:
-        return found.organisation.name, "organisation"
+    if person is not None and not person_hidden:
+        return person, "person"
+    if organisation is not None and not organisation_hidden:
+        return organisation, "organisation"
     return "", ""
 
 

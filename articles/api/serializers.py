@@ -261,6 +261,11 @@ class ArticlePageSerializer(page_of(ArticleSerializer, "ArticlePageBase")):
     sort = serializers.ChoiceField(
         choices=["relevance", "newest", "oldest"], help_text="The order this list is in."
     )
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What a reader of the search page would be told, such as a query of only "
+        "words too common to search for.",
+    )
 
 
 PersonPageSerializer = page_of(PersonSerializer, "PersonPage")

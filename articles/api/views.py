@@ -130,6 +130,17 @@ NOT_FOUND = {
 }
 
 
+def empty_means_absent(result, generator, request, public):
+    """Schema hook (SPECTACULAR_SETTINGS): an optional query parameter sent empty (`year=`)
+    counts as not sent, as a field left empty in the search form does."""
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
+
+
 # --- Shared ------------------------------------------------------------------------------
 
 
@@ -248,7 +259,15 @@ class ArticleList(ArchiveView):
                 "body", "entity_names", "search_vector"
             )
             stories = in_order(stories.in_bulk(), page.ids)
-        return self.page_response(page, ordering, serializers.ArticleSerializer, stories, sort=sort)
+        notes = []
+        if filterset.parsed_query.only_stop_words:
+            notes.append(
+                f"“{filterset.parsed_query.text}” has only very common words or punctuation, "
+                "which the search ignores: these are all the stories the other parameters match."
+            )
+        return self.page_response(
+            page, ordering, serializers.ArticleSerializer, stories, sort=sort, notes=notes
+        )
 
 
 class ArticleDetail(ArchiveView):
