@@ -71,9 +71,9 @@ def test_a_long_story_stops_after_the_parse_batch_that_ran_past_the_budget(monke
             return nlp.pipe(texts, **options)
 
     monkeypatch.setattr(pipeline, "load_nlp", CountingPipeline)
-    paragraph = "The council met again. " * 800  # 18,400 characters: five make a batch
-    texts = [paragraph] * 20
-    assert len(list(pipeline._batches(texts, pipeline.BATCH_CHARS))) == 4
+    paragraph = "The council met again. " * 800  # 18,400 characters
+    texts = [paragraph] * 20  # four batches of five paragraphs (BATCH_CHARS is 100,000)
+    assert pipeline.BATCH_CHARS // len(paragraph) == 5
     expired = Deadline(budget_seconds=1, expires=time.monotonic())
     with pytest.raises(ExtractionTimeout):
         pipeline.parse(texts, expired)
