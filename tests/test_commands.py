@@ -192,3 +192,9 @@ def test_extract_answers_on_a_database_not_yet_set_up(folder):
     assert extract.returncode == 0, extract.stderr
     assert json.loads(extract.stdout)["title"] == "Harbour Pier to Open in June"
     assert "database is not set up (run `python manage.py migrate`)" in extract.stderr
+
+
+def test_the_system_checks_pass():
+    """Every command (migrate, the workers, imports) runs the system checks first: one error
+    there stops them all."""
+    call_command("check", fail_level="WARNING")
