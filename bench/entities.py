@@ -46,6 +46,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+# It does a worker's work (imports, archive-wide resolution): no web request's time limit.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
 
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 DEFAULT_LARGE = SHARED_CORPUS / "large" / "allsides_news_37k.jsonl.gz"

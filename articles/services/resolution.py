@@ -507,18 +507,40 @@ def _dominant_candidate_or_ask(short, longs: list, reason: str, score: float, re
 
 def _spelling_merges(report: ResolveReport):
     """Near-identical spellings: merged when the first names are equal, the surnames sound
-    alike and differ by a letter or two; otherwise queued when similar enough."""
+    alike and differ by a letter or two; otherwise queued when similar enough.
+
+    Only people in one block are compared: the same initial and a surname that sounds alike
+    (Zelensky, Zalensky) or begins alike (Rossi, Rossini). Comparing every name with every
+    other through the trigram index took 42 s for 3,500 people and grows with the square of
+    the archive; the blocks are found by sorting, and only their pairs are scored."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT a.id, b.id, similarity(lower(a.name), lower(b.name)),
-                   levenshtein(a.surname, b.surname),
-                   dmetaphone(a.surname) = dmetaphone(b.surname)
-            FROM articles_person a
-            JOIN articles_person b ON lower(a.name) %% lower(b.name) AND a.id < b.id
-            WHERE NOT a.not_an_entity AND NOT b.not_an_entity
-              AND a.surname <> b.surname
-              AND similarity(lower(a.name), lower(b.name)) >= %s
+            WITH people AS MATERIALIZED (
+                SELECT id, lower(name) AS folded, surname,
+                       left(lower(name), 1) || dmetaphone(surname) AS sound,
+                       left(lower(name), 1) || left(surname, 3) AS stem
+                FROM articles_person
+                WHERE NOT not_an_entity AND surname <> ''
+            ), candidates AS MATERIALIZED (
+                SELECT a.id AS first_id, b.id AS second_id
+                FROM people a JOIN people b
+                  ON a.sound = b.sound AND a.id < b.id AND a.surname <> b.surname
+                UNION
+                SELECT a.id, b.id
+                FROM people a JOIN people b
+                  ON a.stem = b.stem AND a.id < b.id AND a.surname <> b.surname
+            ), scored AS MATERIALIZED (
+                SELECT a.id AS first_id, b.id AS second_id,
+                       similarity(a.folded, b.folded) AS similarity,
+                       levenshtein(a.surname, b.surname) AS edits,
+                       dmetaphone(a.surname) = dmetaphone(b.surname) AS sound_alike
+                FROM candidates
+                JOIN people a ON a.id = candidates.first_id
+                JOIN people b ON b.id = candidates.second_id
+            )
+            SELECT first_id, second_id, similarity, edits, sound_alike
+            FROM scored WHERE similarity >= %s
             """,
             [SPELLING_QUEUE_SIMILARITY],
         )
