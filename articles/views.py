@@ -152,6 +152,7 @@ Disallow: /quotes/?
 Disallow: /people/?
 Disallow: /organisations/?
 Disallow: /admin/
+Disallow: /api/
 Disallow: /*?*person=
 Disallow: /*?*organisation=
 """

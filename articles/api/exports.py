@@ -37,7 +37,7 @@ CHUNK_ROWS = 2000
 # Stories per chunk when every quote of them is a row (a story has a few dozen at most).
 QUOTE_CHUNK_STORIES = 500
 
-STORY_FIELDS = search.EXPORT_FIELDS
+STORY_FIELDS = ("title", "published", "source", "url", "page", "people", "organisations")
 QUOTE_FIELDS = (
     "quote",
     "speaker",
@@ -290,27 +290,6 @@ class JsonFormat:
 FORMATS = {"csv": CsvFormat, "jsonl": JsonLinesFormat, "json": JsonFormat}
 
 
-class ExportResponse(StreamingHttpResponse):
-    """A streamed export that can also be read whole.
-
-    A server iterates it (`streaming` stays True, so no middleware buffers it); `content`
-    and `text` join the stream for callers that ask for the export in memory, as tests do with
-    the test client's `json()` (tests/test_views.py reads these URLs that way).
-    """
-
-    _whole = None
-
-    @property
-    def content(self):
-        if self._whole is None:
-            self._whole = b"".join(self.streaming_content)
-        return self._whole
-
-    @property
-    def text(self):
-        return self.content.decode(self.charset or "utf-8")
-
-
 def _chunks(ids: Iterator[int], size: int) -> Iterator[list[int]]:
     chunk = []
     for pk in ids:
@@ -357,7 +336,7 @@ def search_export(request, format):
     per_quote = options.cleaned_data.get("rows") == "quotes"
     builder = RowBuilder(request, per_quote)
     output = FORMATS[format](builder.fields)
-    response = ExportResponse(
+    response = StreamingHttpResponse(
         stream(ordered_story_ids(filterset, sort), builder, output),
         content_type=output.content_type,
     )
