@@ -532,7 +532,9 @@ def batches_import(batches: list[list[tuple[str, bytes]]]) -> dict:
     for number, batch in enumerate(batches, 1):
         begin = time.perf_counter()
         result = services.articles_import(batch, origin="command")
+        resolving = time.perf_counter()
         resolved = services.archive_resolve()
+        resolve_seconds = time.perf_counter() - resolving
         seconds = time.perf_counter() - begin
         counted = Counter(str(upload.outcome) for upload in result.files)
         finished = sorted(upload.finished for upload in result.files if upload.finished)
@@ -542,6 +544,7 @@ def batches_import(batches: list[list[tuple[str, bytes]]]) -> dict:
             {
                 "stories": len(batch),
                 "seconds": round(seconds, 2),
+                "resolve_seconds": round(resolve_seconds, 2),
                 "merged": len(resolved.merged),
                 "proposed": resolved.proposed,
                 **counted,
@@ -549,8 +552,8 @@ def batches_import(batches: list[list[tuple[str, bytes]]]) -> dict:
         )
         print(
             f"batch {number}/{len(batches)}: {len(batch)} stories in {seconds:.1f} s "
-            f"({len(batch) / seconds:.1f}/s) {dict(counted)}; resolution merged "
-            f"{len(resolved.merged)}, proposed {resolved.proposed}",
+            f"({len(batch) / seconds:.1f}/s) {dict(counted)}; resolution in "
+            f"{resolve_seconds:.1f} s merged {len(resolved.merged)}, proposed {resolved.proposed}",
             flush=True,
         )
     seconds = time.perf_counter() - started
