@@ -18,7 +18,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_articles --origin seeds --workers 1 seeds/
-	$(BIN)/python manage.py ensure_editor
+	$(BIN)/python manage.py ensure_editor --address http://$(HOST):$(PORT)
 	$(BIN)/python manage.py runarchive $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium. As root on Debian (CI) it is installed here;

@@ -4,14 +4,17 @@ import json
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from articles.management.commands import ensure_editor
 from articles.models import Article, ImportBatch, Quote
 from articles.services import ingest as ingest_service
 from tests.test_ingest import BROKEN, GOOD_A, GOOD_B, found, zip_of
@@ -198,3 +201,23 @@ def test_the_system_checks_pass():
     """Every command (migrate, the workers, imports) runs the system checks first: one error
     there stops them all."""
     call_command("check", fail_level="WARNING")
+
+
+def test_the_editor_account_is_created_once_and_never_reset(tmp_path, monkeypatch):
+    monkeypatch.setattr(ensure_editor, "LOGIN_FILE", tmp_path / ".editor-login")
+    first = _output("ensure_editor", "--address", "http://127.0.0.1:8123")
+    password = (tmp_path / ".editor-login").read_text().strip()
+    assert f"http://127.0.0.1:8123/admin/ : editor / {password}" in first
+    editor = get_user_model().objects.get(username="editor")
+    editor.set_password("chosen by the editor")
+    editor.save()
+    (tmp_path / ".editor-login").unlink()
+    again = _output("ensure_editor")
+    assert "with the password set earlier" in again and password not in again
+    assert get_user_model().objects.get(username="editor").check_password("chosen by the editor")
+
+
+def _output(*arguments) -> str:
+    out = StringIO()
+    call_command(*arguments, stdout=out)
+    return out.getvalue()
