@@ -8,9 +8,11 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,11 +51,16 @@ INSTALLED_APPS = [
     # The JSON API under /api/ and its OpenAPI schema (articles/api/).
     "rest_framework",
     "drf_spectacular",
+    # Failed admin logins, counted per address and per account (see "Login lockout" below).
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer, the 503 page included.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A 503 page while the database cannot be reached; static files above need no database.
     "articles.middleware.DatabaseUnavailableMiddleware",
@@ -63,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -205,6 +214,78 @@ SPECTACULAR_SETTINGS = {
         "QuoteKindEnum": "articles.models.Quote.Kind",
         "SpeakerKindEnum": [("person", "person"), ("organisation", "organisation")],
     },
+}
+
+# Login lockout (django-axes): after ARCHIVE_LOGIN_FAILURE_LIMIT wrong passwords the address
+# and the account are refused, even with the right password, for ARCHIVE_LOGIN_COOLOFF_MINUTES;
+# a success resets the count. ARCHIVE_LOGIN_LOCKOUT_BY lists what is counted, comma-separated;
+# "username+ip_address" counts the pair only (no one can lock an editor out from elsewhere,
+# but guesses spread over many addresses go uncounted). Unlock early with
+# `manage.py axes_reset_username NAME` or `axes_reset_ip ADDRESS`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ARCHIVE_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ARCHIVE_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [
+    item.strip().split("+") if "+" in item else item.strip()
+    for item in os.environ.get("ARCHIVE_LOGIN_LOCKOUT_BY", "ip_address,username").split(",")
+    if item.strip()
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+
+def _client_address(request):
+    """The client's address as the API's rate limits see it (DRF's get_ident): the
+    X-Forwarded-For entry ARCHIVE_NUM_PROXIES points at, else the connection's address, so a
+    client cannot pose as another by sending the header."""
+    from rest_framework.throttling import BaseThrottle
+
+    return BaseThrottle().get_ident(request)
+
+
+AXES_CLIENT_IP_CALLABLE = _client_address
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only,
+# no inline script or style anywhere (the templates keep theirs in static/), no plugins, no
+# framing, forms post here only. ARCHIVE_CSP_REPORT_URI collects violations if set.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        **(
+            {"report-uri": [os.environ["ARCHIVE_CSP_REPORT_URI"]]}
+            if os.environ.get("ARCHIVE_CSP_REPORT_URI")
+            else {}
+        ),
+    }
+}
+# Permissions-Policy (django-permissions-policy): the archive uses no device or tracking API.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
 }
 
 if TESTING:

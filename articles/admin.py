@@ -106,7 +106,9 @@ class EntityAdmin(admin.ModelAdmin):
         seen = f" ({', '.join(entity.spellings)})" if entity.spellings else ""
         return ", ".join(entity.aliases) + seen
 
-    @admin.action(description="Confirm selected: later imports recognise their names")
+    @admin.action(
+        description="Confirm selected: later imports recognise their names", permissions=["change"]
+    )
     def confirm_selected(self, request, queryset):
         count = services.entities_confirm(queryset)
         self.message_user(request, f"{count} confirmed.", messages.SUCCESS)
@@ -233,10 +235,22 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return HttpResponseRedirect(reverse("admin:articles_importbatch_batch", args=[object_id]))
 
-    def _context(self, request, title):
-        if not request.user.has_perm("articles.add_article"):
+    def _context(self, request, title, importing=True):
+        """Importing (uploading, confirming, cancelling) takes the permission to add stories;
+        reading a batch's page and progress, the permission to view batches."""
+        allowed = (
+            request.user.has_perm("articles.add_article")
+            if importing
+            else self.has_view_permission(request)
+        )
+        if not allowed:
             raise PermissionDenied
-        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta}
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "can_import": request.user.has_perm("articles.add_article"),
+        }
 
     def import_view(self, request):
         """Upload: the files are kept in the database and parsed for the preview, nothing
@@ -254,7 +268,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def batch_view(self, request, pk):
         """A batch: its preview with the confirm button, or its progress with cancel."""
         batch = get_object_or_404(ImportBatch, pk=pk)
-        context = self._context(request, str(batch))
+        context = self._context(request, str(batch), importing=request.method == "POST")
         if request.method == "POST":
             return self._batch_act(request, batch)
         files = batch.files.select_related("article").order_by("pk")
@@ -286,7 +300,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def progress_view(self, request, pk):
         """What the batch page polls (static/articles/batch-progress.js): counts and rate."""
-        self._context(request, "")
+        self._context(request, "", importing=False)
         batch = get_object_or_404(ImportBatch, pk=pk)
         return JsonResponse(selectors.batch_progress(batch).as_json())
 
@@ -304,6 +318,12 @@ class EntityPairAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_list_display(self, request):
+        # Who may not decide sees the decision, not buttons that would answer 403.
+        if self.has_change_permission(request):
+            return self.list_display
+        return [name if name != "answer" else "decision" for name in self.list_display]
 
     def get_ordering(self, request):
         # The pairs whose answer moves the most stories first: the smaller entry's stories
