@@ -35,8 +35,13 @@ chromium:
 test: install chromium
 	$(BIN)/python -m pytest
 
+# What CI checks before the tests: ruff, no model change without its migration, and Django's
+# deployment checks under production settings (DJANGO_DEBUG=0, a throwaway secret key).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles test-results .pytest_cache
