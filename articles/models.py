@@ -42,6 +42,8 @@ class Article(models.Model):
     # Paragraphs in file order, one per line.
     body = models.TextField()
     content_hash = models.CharField(max_length=64)
+    # Lines of the imported file (1 is the title) whose garbled characters were repaired.
+    repaired_lines = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
     # Names of the people and organisations the story mentions, written by the ingest service
     # because a generated column cannot read other tables.
     entity_names = models.TextField(blank=True, default="")
@@ -80,6 +82,15 @@ class Article(models.Model):
     @property
     def paragraphs(self):
         return self.body.split("\n")
+
+    @property
+    def repairs_shown(self) -> str:
+        """Where garbled characters were repaired: "the title and 2 paragraphs"."""
+        paragraphs = sum(1 for line in self.repaired_lines if line > 1)
+        parts = ["the title"] if 1 in self.repaired_lines else []
+        if paragraphs:
+            parts.append(f"{paragraphs} paragraph{'s' if paragraphs > 1 else ''}")
+        return " and ".join(parts)
 
 
 class Entity(models.Model):

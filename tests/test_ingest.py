@@ -522,3 +522,19 @@ def test_a_merge_costs_the_same_few_queries_however_many_stories_name_them(
     assert all(
         "Edie Marlowe" in names for names in Article.objects.values_list("entity_names", flat=True)
     )
+
+
+def test_a_repaired_title_is_stored_and_the_page_says_so(client):
+    title = "Harbour Board Won’t Sell the Pier"
+    article = ingest(title=title.encode("utf-8").decode("cp1252")).article
+    article.refresh_from_db()
+    assert (article.title, article.repaired_lines) == (title, [1])
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Harbour Board Won’t Sell the Pier" in page
+    assert "were repaired in the title." in page
+    assert (
+        "repaired"
+        not in client.get(
+            ingest(url="https://news.example/clean/").article.get_absolute_url()
+        ).content.decode()
+    )

@@ -207,3 +207,42 @@ def test_any_text_gives_an_article_or_a_parse_error(lines):
         assert result.paragraphs and all(result.paragraphs)
         assert "\x00" not in result.body
         assert result.url.startswith(("http://", "https://"))
+
+
+def garbled(text: str, times: int = 1) -> str:
+    """Text as a wrong decoding upstream leaves it: UTF-8 bytes read as Windows-1252 (bytes
+    that code page leaves undefined read as Latin-1, as browsers do)."""
+    for _ in range(times):
+        text = "".join(_windows_1252(byte) for byte in text.encode("utf-8"))
+    return text
+
+
+def _windows_1252(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)
+
+
+def test_text_garbled_by_a_wrong_decoding_is_repaired_and_recorded():
+    assert garbled("Don’t", 2) == "DonÃ¢â‚¬â„¢t"
+    text = "\n".join(
+        [
+            garbled("Harbour Board Won’t Sell the Pier", 2),
+            "20230415",
+            "https://news.example/pier/",
+            "The board met on Monday.",
+            garbled("“We won’t sell,” said Zoë Brandt of the café."),
+        ]
+    )
+    parsed = parse(text)
+    assert parsed.title == "Harbour Board Won’t Sell the Pier"
+    assert parsed.paragraphs[1] == "“We won’t sell,” said Zoë Brandt of the café."
+    assert parsed.repaired_lines == (1, 5)
+
+
+def test_clean_text_is_left_as_written():
+    paragraphs = ["“Curly” quotes, ＦＵＬＬ width, the ﬁne ligature, &amp; an entity.", "Zoë"]
+    parsed = parse("\n".join(["Title", "20230415", "https://news.example/a/", *paragraphs]))
+    assert parsed.paragraphs == tuple(paragraphs)
+    assert parsed.repaired_lines == ()

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
+from ftfy import TextFixerConfig, fix_text
+
 TITLE_MAX_CHARS = 500  # Article.title
 URL_MAX_CHARS = 2000  # Article.url
 
@@ -41,6 +43,20 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # PostgreSQL text cannot hold NUL, and other C0 controls mean the file is not prose.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HOST_PATTERN = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$|^\[[0-9a-f:.]+\]$")
+# Mojibake only: UTF-8 text that was decoded as Windows-1252 or Latin-1 somewhere upstream
+# ("DonÃ¢â‚¬â„¢t") is decoded back ("Don’t"). Curly quotes, full-width letters, ligatures,
+# HTML entities and Unicode normal forms are left as the file wrote them.
+MOJIBAKE_ONLY = TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
 
 
 class ParseError(ValueError):
@@ -65,6 +81,8 @@ class ParsedArticle:
     source_domain: str
     paragraphs: tuple[str, ...]
     content_hash: str
+    # Lines of the file (1 is the title) whose mojibake was repaired.
+    repaired_lines: tuple[int, ...] = ()
 
     @property
     def body(self) -> str:
@@ -177,6 +195,7 @@ def parse(
                 line=number,
             )
 
+    lines, repaired_lines = _mojibake_repaired(lines)
     title = lines[0]
     if not title:
         raise ParseError("expected the title, found a blank line", filename=filename, line=1)
@@ -217,4 +236,18 @@ def parse(
         source_domain=source_domain(url),
         paragraphs=paragraphs,
         content_hash=content_hash(title, published, url, paragraphs),
+        repaired_lines=repaired_lines,
     )
+
+
+def _mojibake_repaired(lines: list[str]) -> tuple[list[str], tuple[int, ...]]:
+    """The lines with mojibake repaired in the title and paragraphs (MOJIBAKE_ONLY; the date
+    and URL lines are checked as written), and the numbers of the lines changed."""
+    repaired, changed = [], []
+    for number, line in enumerate(lines, start=1):
+        prose = number == 1 or number > 3
+        fixed = fix_text(line, MOJIBAKE_ONLY) if prose and not line.isascii() else line
+        if fixed != line:
+            changed.append(number)
+        repaired.append(fixed)
+    return repaired, tuple(changed)

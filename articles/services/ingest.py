@@ -144,6 +144,7 @@ def _article_store(parsed: ParsedArticle, extraction: Extraction, known: KnownEn
             article.source = source
             article.body = parsed.body
             article.content_hash = parsed.content_hash
+            article.repaired_lines = list(parsed.repaired_lines)
             article.entity_names = names
             article.save()
         _article_links_write(article, extraction, people, organisations, fresh=created)
@@ -189,6 +190,7 @@ def _article_lock_or_create(
             source=source,
             body=parsed.body,
             content_hash=parsed.content_hash,
+            repaired_lines=list(parsed.repaired_lines),
             entity_names=entity_names,
         )
         try:
