@@ -21,6 +21,8 @@ POLL_SECONDS = 0.5
 IDLE_HINT_SECONDS = 10
 # How long processes interrupted by Ctrl-C get to exit by themselves.
 INTERRUPTED_EXIT_SECONDS = 15
+# A worker that stopped is replaced after this long (the database may still be coming back).
+REVIVE_SECONDS = 3
 
 
 def worker_command() -> list[str]:
@@ -34,10 +36,7 @@ def workers_started(count: int):
     They use this process's database, so a command run against a test database is served
     by workers on that database too (DJANGO_DATABASE_NAME, read by archive/settings.py).
     """
-    env = {**os.environ, "DJANGO_DATABASE_NAME": connection.settings_dict["NAME"]}
-    processes = [
-        subprocess.Popen(worker_command(), env=env, stdout=subprocess.DEVNULL) for _ in range(count)
-    ]
+    processes = [_worker_start() for _ in range(count)]
     try:
         yield processes
     except KeyboardInterrupt:
@@ -45,6 +44,25 @@ def workers_started(count: int):
         raise
     finally:
         processes_stop(processes)
+
+
+def _worker_start() -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_DATABASE_NAME": connection.settings_dict["NAME"]}
+    return subprocess.Popen(worker_command(), env=env, stdout=subprocess.DEVNULL)
+
+
+def workers_revive(processes: list[subprocess.Popen], write=print) -> None:
+    """Start a new worker in place of each one that stopped (a worker exits when the database
+    goes away at the moment it fetches a job), at most once per REVIVE_SECONDS each."""
+    for index, process in enumerate(processes):
+        if process.poll() is None:
+            continue
+        stopped = getattr(process, "stopped_at", None)
+        if stopped is None:
+            process.stopped_at = stopped = time.monotonic()
+        if time.monotonic() - stopped >= REVIVE_SECONDS:
+            write(f"A worker stopped (exit status {process.returncode}): starting another.")
+            processes[index] = _worker_start()
 
 
 def processes_stop(processes, *, interrupted: bool = False) -> None:

@@ -3,17 +3,23 @@
 import os
 import subprocess
 import sys
+import time
 
 from django.core.management.base import BaseCommand
 
-from articles.management.workers import MANAGE_PY, processes_stop, workers_started
+from articles.management.workers import (
+    MANAGE_PY,
+    processes_stop,
+    workers_revive,
+    workers_started,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Run the development web server and background workers (one per core by default) "
-        "until Ctrl-C, which stops them all. In production run gunicorn and "
-        "`manage.py procrastinate worker` as separate services instead."
+        "Run the development web server and background workers (one per core by default, "
+        "a stopped one replaced) until Ctrl-C, which stops them all. In production run "
+        "gunicorn and `manage.py procrastinate worker` as separate services instead."
     )
 
     def add_arguments(self, parser):
@@ -26,8 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Starting {workers} worker(s) and the web server on {addrport}.")
         server = subprocess.Popen([sys.executable, str(MANAGE_PY), "runserver", addrport])
         try:
-            with workers_started(workers):
-                server.wait()
+            with workers_started(workers) as processes:
+                while server.poll() is None:
+                    time.sleep(1)
+                    workers_revive(processes, write=self.stderr.write)
         except KeyboardInterrupt:
             self.stdout.write("Stopping the web server and the workers.")
             processes_stop([server], interrupted=True)
