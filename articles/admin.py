@@ -95,7 +95,14 @@ class EntityAdmin(admin.ModelAdmin):
     list_display = ["name", "aliases_shown", "article_count", "confirmed", "not_an_entity"]
     list_filter = ["confirmed", "not_an_entity"]
     search_fields = ["name", "aliases"]
-    readonly_fields = ["spellings", "article_count", "former_slugs", "created", "updated"]
+    readonly_fields = [
+        "spellings",
+        "merged_keys",
+        "article_count",
+        "former_slugs",
+        "created",
+        "updated",
+    ]
     exclude = ["surname", "name_key"]
     actions = ["confirm_selected", "merge_selected", "mark_not_an_entity"]
     form = EntityForm

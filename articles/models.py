@@ -109,6 +109,9 @@ class Entity(models.Model):
     wikidata_id = models.CharField(max_length=20, blank=True)
     # Slugs of entities merged into this one, so that their old pages redirect here.
     former_slugs = ArrayField(models.SlugField(max_length=220), default=list, blank=True)
+    # Keys (name_key) of the entries merged into this one, by an editor or by resolution over
+    # the archive: a later story naming one of them is this entry, not a new split.
+    merged_keys = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     # Set by an editor on a false entity: extraction never creates it again.
     not_an_entity = models.BooleanField(default=False)
     # How many stories mention it, kept by articles/services.py so that index pages sort by
@@ -147,6 +150,7 @@ class Person(Entity):
         indexes = [
             GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="person_name_trgm"),
             GinIndex(fields=["former_slugs"], name="person_former_slugs_gin"),
+            GinIndex(fields=["merged_keys"], name="person_merged_keys_gin"),
             models.Index(fields=["-article_count", "name"], name="person_article_count_idx"),
             # What editors curated, read by every import (services.ingest.known_entities).
             models.Index(fields=["name"], condition=CURATED, name="person_curated_idx"),
@@ -173,6 +177,7 @@ class Organisation(Entity):
         indexes = [
             GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="organisation_name_trgm"),
             GinIndex(fields=["former_slugs"], name="organisation_former_slugs_gin"),
+            GinIndex(fields=["merged_keys"], name="organisation_merged_keys_gin"),
             models.Index(fields=["-article_count", "name"], name="org_article_count_idx"),
             models.Index(fields=["name"], condition=CURATED, name="org_curated_idx"),
         ]

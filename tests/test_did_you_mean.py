@@ -129,10 +129,10 @@ def test_every_lookup_uses_the_name_indexes():
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO articles_person (name, slug, aliases, spellings, confirmed, surname,"
-            " name_key, description, wikidata_id, former_slugs, not_an_entity, article_count,"
-            " created, updated)"
+            " name_key, description, wikidata_id, former_slugs, merged_keys, not_an_entity,"
+            " article_count, created, updated)"
             " SELECT 'Person ' || md5(n::text), 'person-' || n, ARRAY['Alias' || n], '{}',"
-            " false, '', '', '', '', '{}', false, n % 100, now(), now()"
+            " false, '', '', '', '', '{}', '{}', false, n % 100, now(), now()"
             " FROM generate_series(1, 20000) AS n"
         )
         cursor.execute("ANALYZE articles_person")

@@ -343,6 +343,23 @@ def test_an_acronym_joins_the_name_nearly_all_stories_wrote_it_as():
     assert organisation_names() == ["General Motors", "Government Motors"]
 
 
+def test_a_later_story_naming_a_merged_entry_joins_what_it_was_merged_into():
+    for _ in range(5):
+        store_organisations(FoundEntity("General Motors", ["GM"]))
+    store_organisations("GM")
+    store("Volodymyr Zelensky")
+    store("Volodymyr Zelensky")
+    store("Volodymyr Zelenskyy")
+    merged = services.archive_resolve().merged
+    assert {("GM", "General Motors"), ("Volodymyr Zelenskyy", "Volodymyr Zelensky")} <= set(merged)
+    store_organisations("GM")
+    store("Volodymyr Zelenskyy")
+    assert organisation_names() == ["General Motors"]
+    assert Organisation.objects.get().article_count == 7
+    assert names() == ["Volodymyr Zelensky"]
+    assert stories_of("Volodymyr Zelensky") == 4
+
+
 def test_resolving_a_story_reads_people_by_index_however_many_are_stored():
     """The cost of resolving a story must not grow with the archive: on 20,000 stored people,
     every query resolution makes has an index to answer it (with sequential scans priced out,
@@ -350,11 +367,11 @@ def test_resolving_a_story_reads_people_by_index_however_many_are_stored():
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO articles_person (name, slug, aliases, spellings, confirmed, surname,"
-            " name_key, description, wikidata_id, former_slugs, not_an_entity, article_count,"
-            " created, updated)"
+            " name_key, description, wikidata_id, former_slugs, merged_keys, not_an_entity,"
+            " article_count, created, updated)"
             " SELECT 'Given' || n || ' Family' || (n % 5000), 'person-' || n, '{}', '{}', false,"
             " 'family' || (n % 5000), 'given' || n || ' family' || (n % 5000), '', '', '{}',"
-            " false, n % 7, now(), now() FROM generate_series(1, 20000) AS n"
+            " '{}', false, n % 7, now(), now() FROM generate_series(1, 20000) AS n"
         )
         cursor.execute("ANALYZE articles_person")
     with CaptureQueriesContext(connection) as queries:

@@ -65,6 +65,11 @@ def entity_merge(source, target, *, by_editor: bool, user=None):
     target.former_slugs = list(
         dict.fromkeys([*target.former_slugs, source.slug, *source.former_slugs])
     )
+    target.merged_keys = [
+        key
+        for key in dict.fromkeys([*target.merged_keys, source.name_key, *source.merged_keys])
+        if key and key != target.name_key
+    ]
     target.description = target.description or source.description
     target.wikidata_id = target.wikidata_id or source.wikidata_id
     target.article_count = len(article_ids)

@@ -169,7 +169,9 @@ def _person_match(name: str, story_surnames: Counter) -> Person | None:
     candidates = Person.objects.filter(name_key=key, not_an_entity=False).order_by(
         "-article_count", "pk"
     )[:SURNAME_CANDIDATES]
-    return next(iter(compatible_namesakes(name, list(candidates))), None)
+    return next(iter(compatible_namesakes(name, list(candidates))), None) or _merged_into(
+        Person, key
+    )
 
 
 def compatible_namesakes(name: str, candidates: list[Person]) -> list[Person]:
@@ -193,10 +195,21 @@ def _organisation_match(name: str) -> Organisation | None:
     """The stored organisation a found name is: by exact name, else by its key ("F.B.I.",
     "The FBI" and "FBI" are one)."""
     exact = Organisation.objects.filter(name__iexact=name).first()
-    if exact is not None or not organisation_key(name):
+    key = organisation_key(name)
+    if exact is not None or not key:
         return exact
     return (
-        Organisation.objects.filter(name_key=organisation_key(name), not_an_entity=False)
+        Organisation.objects.filter(name_key=key, not_an_entity=False)
+        .order_by("-article_count", "pk")
+        .first()
+    ) or _merged_into(Organisation, key)
+
+
+def _merged_into(model, key: str):
+    """The entry that an entry of this key was merged into ("U.S. Treasury" into "Treasury"),
+    so each later story naming it does not make the split again."""
+    return (
+        model.objects.filter(merged_keys__contains=[key], not_an_entity=False)
         .order_by("-article_count", "pk")
         .first()
     )
