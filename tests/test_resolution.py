@@ -312,6 +312,21 @@ def test_a_name_joins_the_place_qualified_name_stories_wrote_it_as():
     assert Organisation.objects.get(name="U.S. Senate").article_count == 11
 
 
+def test_a_name_that_took_in_one_qualified_name_takes_in_no_other():
+    for _ in range(3):
+        store_organisations(FoundEntity("U.S. Supreme Court", ["Supreme Court"]))
+        store_organisations("Supreme Court")
+    store_organisations("Supreme Court")
+    assert ("U.S. Supreme Court", "Supreme Court") in services.archive_resolve().merged
+    for _ in range(2):
+        store_organisations(
+            FoundEntity("Montana Supreme Court", ["Supreme Court"]), "Supreme Court"
+        )
+    services.archive_resolve()
+    assert organisation_names() == ["Montana Supreme Court", "Supreme Court"]
+    assert OrganisationPair.objects.get().reason == "contained"
+
+
 def test_written_evidence_split_between_two_bodies_is_asked_not_merged():
     for _ in range(3):
         store_organisations(FoundEntity("U.S. Senate", ["Senate"]))

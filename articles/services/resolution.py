@@ -455,34 +455,64 @@ def _contained_merges(report: ResolveReport):
     before it ("Senate", "U.S. Senate"), or with a word that only says what kind of body it is
     after it ("Fox", "Fox News"; "Treasury", "Treasury Department"), or any longer name a
     one-word name that is no dictionary word begins ("Bain", "Bain Capital"). They merge on
-    evidence (see _dominant_candidate_or_ask); doubtful candidates go to editors."""
-    nouns, adjectives = dictionary_words()
-    entries = Organisation.objects.filter(not_an_entity=False).exclude(name_key="")
-    for short in entries.iterator():
-        key = short.name_key
-        # A word like "House", "PAC" or "Texas" is part of too many names to stand for one.
-        if key in NOT_NAMES or key in GENERIC_ORGANISATION_WORDS or key in _QUALIFIERS:
-            continue
-        longs = Organisation.objects.filter(name_key__in=_qualified_keys(key))
-        if " " not in key and key not in nouns and key not in adjectives:
-            longs = longs | Organisation.objects.filter(name_key__startswith=key + " ")
-        longs = list(
-            longs.filter(not_an_entity=False)
-            .exclude(pk=short.pk)
-            .order_by("-article_count", "pk")[:CANDIDATES]
-        )
-        yield from _dominant_candidate_or_ask(short, longs, "contained", 0.4, report)
+    evidence (see _dominant_candidate_or_ask); doubtful candidates go to editors.
+
+    The candidates are found from the keys alone, in memory (a key each, a few megabytes for
+    a million stories): one query, not one per organisation."""
+    keys = dict(
+        Organisation.objects.filter(not_an_entity=False)
+        .exclude(name_key="")
+        .values_list("id", "name_key")
+    )
+    ids_by_key: dict[str, list[int]] = {}
+    for entry_id, key in keys.items():
+        ids_by_key.setdefault(key, []).append(entry_id)
+    longs_of: dict[int, set[int]] = {}
+    for long_id, key in keys.items():
+        for short_key in _shorter_forms(key):
+            for short_id in ids_by_key.get(short_key, ()):
+                longs_of.setdefault(short_id, set()).add(long_id)
+    entries = Organisation.objects.in_bulk(
+        {*longs_of, *(long_id for longs in longs_of.values() for long_id in longs)}
+    )
+    for short_id in sorted(longs_of):
+        longs = sorted(
+            (entries[long_id] for long_id in longs_of[short_id] if long_id != short_id),
+            key=lambda entry: (-entry.article_count, entry.pk),
+        )[:CANDIDATES]
+        yield from _dominant_candidate_or_ask(entries[short_id], longs, "contained", 0.4, report)
 
 
 # Words before a name that say where a body is ("U.S.", "Texas", "British"): the organisation
 # keys of places and nationalities.
 _QUALIFIERS = frozenset(organisation_key(word) for word in PLACES | NATIONALITIES)
+_QUALIFIER_MAX_WORDS = max(len(qualifier.split()) for qualifier in _QUALIFIERS)
 
 
-def _qualified_keys(key: str) -> list[str]:
-    """The keys of the longer names that may be this one qualified by place or kind."""
-    return [f"{qualifier} {key}" for qualifier in sorted(_QUALIFIERS)] + [
-        f"{key} {head}" for head in sorted(ORGANISATION_HEADS)
+def _shorter_forms(key: str) -> list[str]:
+    """The keys of the shorter names this organisation key may be written as: without a
+    leading place, without a trailing word for its kind, or (for a first word that is no
+    dictionary word) its first word alone. A word like "House", "PAC" or "Texas" is part of
+    too many names to stand for one, so it is never a shorter form."""
+    words = key.split()
+    if len(words) < 2:
+        return []
+    forms = [
+        " ".join(words[size:])
+        for size in range(1, min(_QUALIFIER_MAX_WORDS, len(words) - 1) + 1)
+        if " ".join(words[:size]) in _QUALIFIERS
+    ]
+    if words[-1] in ORGANISATION_HEADS:
+        forms.append(" ".join(words[:-1]))
+    nouns, adjectives = dictionary_words()
+    if words[0] not in nouns and words[0] not in adjectives:
+        forms.append(words[0])
+    return [
+        form
+        for form in forms
+        if form not in NOT_NAMES
+        and form not in GENERIC_ORGANISATION_WORDS
+        and form not in _QUALIFIERS
     ]
 
 
@@ -491,7 +521,8 @@ def _dominant_candidate_or_ask(short, longs: list, reason: str, score: float, re
     of all so written), or else the one named in the same stories as `short` far more often
     than any other (DOMINANT_SHARE of those stories, at least DOMINANT_MIN_STORIES), merges
     with it, into the one with more stories (a tie keeps the longer name); the others go to
-    editors."""
+    editors. A short name that already took in a longer one it stands for ("Supreme Court",
+    holding "U.S. Supreme Court") takes in no other ("Montana Supreme Court"): only asked."""
     shared = {long.pk: _shared_stories(short, long) for long in longs}
     best = max(longs, key=lambda long: shared[long.pk], default=None)
     evident = best is not None and (
@@ -508,6 +539,8 @@ def _dominant_candidate_or_ask(short, longs: list, reason: str, score: float, re
     if written:
         best = max(written, key=lambda long: (long.article_count, -long.pk))
         evident = best.article_count >= DOMINANT_SHARE * sum(w.article_count for w in written)
+    if any(_stands_for(short.name_key, key) for key in short.merged_keys):
+        evident = False
     for long in longs:
         if long is best and evident:
             smaller, larger = sorted([short, long], key=lambda e: (e.article_count, len(e.name)))
@@ -516,6 +549,11 @@ def _dominant_candidate_or_ask(short, longs: list, reason: str, score: float, re
                 continue
         if shared[long.pk] or long in written:
             report.proposed += pair_propose(short, long, reason, score, {"short_name": short.name})
+
+
+def _stands_for(short_key: str, key: str) -> bool:
+    """Whether a name of this short key may be written for the organisation of that key."""
+    return short_key in _shorter_forms(key) or short_key == acronym(key)
 
 
 def _spelling_merges(report: ResolveReport):
