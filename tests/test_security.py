@@ -145,6 +145,31 @@ def test_the_lockout_is_configured_by_the_environment():
     assert printed == "3 1:30:00 [['username', 'ip_address']]"
 
 
+def production_settings(**environment) -> str:
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",  # settings only, no connection
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "a-production-key-for-this-test-only-" + "x" * 30,
+        **environment,
+    }
+    code = (
+        "from archive import settings as s;"
+        "print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None), s.SECURE_HSTS_PRELOAD)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_a_clients_forwarded_proto_and_hsts_preload_are_opt_in():
+    assert production_settings() == "None False"
+    assert (
+        production_settings(DJANGO_TRUST_X_FORWARDED_PROTO="1", DJANGO_HSTS_PRELOAD="1")
+        == "('HTTP_X_FORWARDED_PROTO', 'https') True"
+    )
+
+
 # --- Editors and Viewers ----------------------------------------------------------------------
 
 
