@@ -5,8 +5,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-COPY requirements.lock .
-RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+# Production dependencies only: the test tools are pinned in the development lock alone.
+COPY requirements-prod.lock .
+RUN pip install --no-cache-dir --require-hashes -r requirements-prod.lock
 
 COPY . .
 # collectstatic needs settings but no database: a throwaway key and a URL that is never opened.
@@ -17,4 +18,5 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only \
 USER archive
 
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn --config gunicorn.conf.py"]
+# Migrations are a one-off step (compose's `migrate` service), never run by each replica.
+CMD ["gunicorn", "--config", "gunicorn.conf.py"]
