@@ -38,6 +38,7 @@ average, and writes bench/results/search.json.
 import argparse
 import bisect
 import gzip
+import hashlib
 import itertools
 import json
 import math
@@ -83,6 +84,7 @@ NEIGHBOURS = 300  # donor records come from this many places either side, in dat
 DONORS = (1, 3)
 WEEKS_MOVED = 8  # a story's date moves by up to this many whole weeks from its record's
 MAX_PARAGRAPHS = 80
+UNIQUE_ATTEMPTS = 20
 TITLE_MAX_CHARS = 500
 SLUG_BASE_MAX_CHARS = 200  # as articles/services/slugs.py
 QUOTE_MIN_CHARS = 20
@@ -148,7 +150,7 @@ class Record:
     """One corpus story; its paragraphs are corpus.paragraphs[first : first + count]."""
 
     title: str
-    published: date | None
+    published: date  # an undated record borrows a date (see corpus_read)
     host: str
     first: int
     count: int
@@ -273,7 +275,8 @@ def people_in(words: list[str]) -> list[tuple[int, int]]:
 def organisation_of(words: list[str]) -> str | None:
     """The organisation capitalised words name, sentence words before it dropped: the words
     up to the last word for a kind of body ("Supreme Court" in "Supreme Court Justice Ruth
-    Bader Ginsburg"), or a head word followed by "of" ("Department of Homeland Security")."""
+    Bader Ginsburg"), or a head word followed by "of" ("Department of Homeland Security");
+    never two names joined by "and"."""
     start = 0
     while start < len(words) and words[start] in LEADING_WORDS:
         start += 1
@@ -285,6 +288,10 @@ def organisation_of(words: list[str]) -> str | None:
         while end < min(len(words), 6) and words[end] not in JOINERS:
             end += 1
         return " ".join(words[:end])
+    if "and" in words:  # "Senate Majority Leader Mitch McConnell and House Speaker ..."
+        words = words[: words.index("and")]
+    if not words:
+        return None
     heads = [index for index, word in enumerate(words[:7]) if word in ORGANISATION_HEADS]
     if heads and heads[-1] > 0:
         named = words[: heads[-1] + 1]
@@ -576,12 +583,13 @@ class Story:
     paragraphs: list[Paragraph]
 
 
-def story_make(pk: int, corpus: Corpus, seed: int = SEED) -> Story:
+def story_make(pk: int, corpus: Corpus, seed: int = SEED, attempt: int = 0) -> Story:
     """Story number `pk`, the same on every run: the title head, date (moved by whole weeks),
     outlet and most of the paragraphs of one record; the title tail and a run of paragraphs
     from each of one to three records near it in time. It is as long as its record, plus one
-    paragraph at least, so that no story repeats a record."""
-    rng = random.Random(seed * 1_000_003 + pk)
+    paragraph at least, so that no story repeats a record. `attempt` draws another story of
+    the same number (see story_unique)."""
+    rng = random.Random((seed * 1_000_003 + pk) * 101 + attempt)
     records = corpus.records
     # A file in proportion to its paragraphs, so that each file's share of the text is the
     # corpus' (by records, the short wire stories would fill a third of the archive), then
@@ -611,6 +619,24 @@ def story_make(pk: int, corpus: Corpus, seed: int = SEED) -> Story:
     return Story(pk, " ".join(head + tail), published, base.host, body[:MAX_PARAGRAPHS])
 
 
+def body_key(story: Story) -> bytes:
+    return hashlib.md5("\n".join(p.text for p in story.paragraphs).encode()).digest()
+
+
+def story_unique(pk: int, corpus: Corpus, seed: int, bodies: set[bytes]) -> Story:
+    """Story number `pk`, drawn again while its body is one the archive holds already (the
+    same short wire story with the same neighbour's paragraph, one story in a million), and
+    its body added to `bodies`. A corpus too small for so many stories gives up after
+    UNIQUE_ATTEMPTS draws; the build then counts the repeats."""
+    for attempt in range(UNIQUE_ATTEMPTS):
+        story = story_make(pk, corpus, seed, attempt)
+        key = body_key(story)
+        if key not in bodies:
+            break
+    bodies.add(key)
+    return story
+
+
 # --- Rows: a story as the import service would store it ------------------------------------------
 
 
@@ -630,8 +656,8 @@ def slug_claim(text: str, fallback: str, taken: set[str]) -> str:
 
 @dataclass
 class Registry:
-    """The people, organisations, sources and slugs the archive holds, and the rows of those
-    met for the first time in the batch being built (stored with it)."""
+    """The people, organisations, sources, slugs and bodies the archive holds, and the rows
+    of those met for the first time in the batch being built (stored with it)."""
 
     people: dict[str, tuple[int, str]]  # upper-cased name -> (id, name), as the unique index
     organisations: dict[str, tuple[int, str]]
@@ -640,10 +666,12 @@ class Registry:
     next_ids: dict[str, int]
     new_rows: dict[str, list[dict]]
     now: datetime
+    bodies: set[bytes] = field(default_factory=set)  # md5 of every stored body
 
     @classmethod
     def load(cls) -> "Registry":
         from django.db.models import Max
+        from django.db.models.functions import MD5
 
         from articles.models import Article, Organisation, Person, Source
 
@@ -672,6 +700,12 @@ class Registry:
             },
             new_rows={label: [] for label in ("person", "organisation", "source")},
             now=datetime.now(UTC),
+            bodies={
+                bytes.fromhex(digest)
+                for digest in Article.objects.annotate(digest=MD5("body")).values_list(
+                    "digest", flat=True
+                )
+            },
         )
 
     def _claim_id(self, label: str) -> int:
@@ -1057,7 +1091,7 @@ def batch_store(corpus: Corpus, first: int, last: int, seed: int, registry: Regi
 
     def articles():
         for pk in range(first, last + 1):
-            rows = story_rows(story_make(pk, corpus, seed), registry)
+            rows = story_rows(story_unique(pk, corpus, seed, registry.bodies), registry)
             person_mentions.extend(rows.person_mentions)
             organisation_mentions.extend(rows.organisation_mentions)
             quotes.extend(rows.quotes)

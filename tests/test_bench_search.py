@@ -69,6 +69,14 @@ def test_mentions_in_names_no_person_in_places_groups_or_pronouns(bench, text):
     assert people == []
 
 
+def test_mentions_in_never_joins_two_names_with_and_into_one_organisation(bench):
+    _people, organisations = bench.mentions_in(
+        "The House and Senate met as Senate Majority Leader Mitch McConnell and House "
+        "Speaker Nancy Pelosi spoke to the White House."
+    )
+    assert {m.name for m in organisations} == {"Senate", "White House"}
+
+
 def test_attributions_in_takes_the_quotation_or_the_reported_clause(bench):
     text = (
         '"We will respond firmly to any attack," Blinken said on Tuesday. '
@@ -155,6 +163,18 @@ def test_story_make_is_the_same_on_every_run_and_no_story_repeats_another(bench,
         assert {paragraph.text for paragraph in story.paragraphs} <= corpus_texts
         assert tuple(paragraph.text for paragraph in story.paragraphs) not in record_bodies
     assert len({story.published for story in stories}) > 150
+
+
+def test_story_unique_draws_again_rather_than_repeat_a_body(bench, tmp_path):
+    corpus = bench.corpus_read(write_corpus(tmp_path / "corpus"))
+    drawn = [bench.story_make(pk, corpus) for pk in range(1, 41)]
+    assert len({bench.body_key(story) for story in drawn}) < 40  # three records repeat
+
+    bodies = set()
+    unique = [bench.story_unique(pk, corpus, bench.SEED, bodies) for pk in range(1, 41)]
+
+    assert len({bench.body_key(story) for story in unique}) == 40 == len(bodies)
+    assert unique[0] == bench.story_make(1, corpus)  # a first draw that is new is kept
 
 
 def test_story_rows_are_what_the_import_service_would_store(bench, invented):
