@@ -46,6 +46,14 @@ HOST_PATTERN = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$|^\[[0-9a-f:.]+\]$")
 # Mojibake only: UTF-8 text that was decoded as Windows-1252 or Latin-1 somewhere upstream
 # ("DonÃ¢â‚¬â„¢t") is decoded back ("Don’t"). Curly quotes, full-width letters, ligatures,
 # HTML entities and Unicode normal forms are left as the file wrote them.
+# That mojibake always shows a UTF-8 lead byte (Â to ô) read as a character, followed by a
+# continuation byte (0x80 to 0xBF) read as one: lines without such a pair are left unread by
+# ftfy, which took 2.5 s of the 2.8 s that parsing 5,000 corpus stories cost.
+MOJIBAKE_SIGN = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]"
+)
 MOJIBAKE_ONLY = TextFixerConfig(
     unescape_html=False,
     remove_terminal_escapes=False,
@@ -246,7 +254,8 @@ def _mojibake_repaired(lines: list[str]) -> tuple[list[str], tuple[int, ...]]:
     repaired, changed = [], []
     for number, line in enumerate(lines, start=1):
         prose = number == 1 or number > 3
-        fixed = fix_text(line, MOJIBAKE_ONLY) if prose and not line.isascii() else line
+        garbled = prose and not line.isascii() and MOJIBAKE_SIGN.search(line)
+        fixed = fix_text(line, MOJIBAKE_ONLY) if garbled else line
         if fixed != line:
             changed.append(number)
         repaired.append(fixed)
