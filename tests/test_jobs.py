@@ -76,7 +76,9 @@ def test_import_command_with_worker_processes(tmp_path):
 def test_a_worker_killed_mid_batch_loses_nothing():
     files = stories(12)
     batch = services.batch_stage(files)
-    services.batch_confirm(batch, files_per_job=2)
+    # Two jobs of six: killed after two stories, the worker is always inside the first job
+    # (with smaller jobs it could die between two, leaving no job to retry).
+    services.batch_confirm(batch, files_per_job=6)
     with workers_started(1) as [worker]:
         wait_for(lambda: batch_done_count(batch) >= 2)
         os.kill(worker.pid, signal.SIGKILL)
