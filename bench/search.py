@@ -69,6 +69,7 @@ from articles.ingest.lexicon import (  # noqa: E402  (pure Python: no Django nee
 )
 from articles.ingest.namekeys import acronym, name_key, organisation_key, surname  # noqa: E402
 from articles.ingest.parse import content_hash, normalise_url, source_domain  # noqa: E402
+from bench.ingest import database_drop, database_restore  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "large"
 RESULTS = ROOT / "bench" / "results"
@@ -885,22 +886,6 @@ def database_open(name: str, *, fresh: bool = False) -> None:
     connection.settings_dict["NAME"] = name
     settings.DATABASES[connection.alias]["NAME"] = name
     call_command("migrate", interactive=False, verbosity=0)
-
-
-def database_restore(name: str) -> None:
-    from django.conf import settings
-    from django.db import connection
-
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    settings.DATABASES[connection.alias]["NAME"] = name
-
-
-def database_drop(name: str) -> None:
-    from django.db import connection
-
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _unlimited(cursor) -> None:
