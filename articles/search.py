@@ -34,11 +34,11 @@ match of a common word takes seconds):
    takes the planner's estimate. The facets and timeline are counted over the candidates and
    the page labels them as such. Exact counts of a word in half a million stories would cost a
    full bitmap heap scan on every page view; nobody needs "482,913" over "about 480,000".
-4. `headlines_for` runs `ts_headline` for the shown page's ids only (djangoproject PR 2748) with
-   sentinel markers; `mark_highlights` escapes the whole string and only then swaps the
-   sentinels for `<mark>`, so stored text is never trusted as HTML. ts_headline costs time in
-   proportion to the text it parses, so it reads the first `HEADLINE_CHARS` characters of a
-   story: a match further down still ranks the story, but its snippet is the opening.
+4. Snippets are made for the shown page's stories only (djangoproject PR 2748): for each,
+   `best_paragraph` picks in SQL the paragraph that holds the whole query (else most of its
+   words), so that a word found deep in a story shows in its snippet; `articles.highlights`
+   marks the query's words and phrases in that paragraph and the title, and escapes the rest,
+   so stored text is never trusted as HTML.
 
 Measured with bench/search.py on 100,000 stories, through the test client with rendering, on
 a 2-core machine shared with other work (load average about 2.2), run alternately with the
@@ -57,11 +57,11 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.postgres.search import (
-    SearchHeadline,
+    SearchHeadline,  # noqa: F401 - selectors.quote_list marks quotes with it
     SearchQuery,
     SearchRank,
 )
@@ -73,7 +73,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Func,
+    TextField,
     Value,
 )
 from django.db.models.expressions import RawSQL
@@ -83,6 +83,7 @@ from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import highlights
 from articles.models import (
     SEARCH_CONFIG,
     Article,
@@ -106,8 +107,6 @@ WALK_COST_RATIO = 1
 # The planner's estimate below which the date walk is not even considered.
 WALK_MIN_ESTIMATE_FACTOR = 5
 COUNT_LIMIT = 5000
-# ts_headline parses the whole text it is given: snippets come from the opening this long.
-HEADLINE_CHARS = 3000
 # Private-use characters mark highlights: they cannot be confused with escaped stored text.
 HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
@@ -125,6 +124,8 @@ SEARCH_TIMEOUT_MS = 2000
 class ParsedQuery:
     text: str
     query: SearchQuery | None  # None when nothing searchable is left
+    # The query as PostgreSQL reads it (`'white' <-> 'hous' & !'trump'`), for marking matches.
+    tsquery: str = ""
 
     @property
     def only_stop_words(self) -> bool:
@@ -171,10 +172,14 @@ def parse_query(text: str) -> ParsedQuery:
         return ParsedQuery(text="", query=None)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, text]
+            "SELECT numnode(query), query::text FROM websearch_to_tsquery(%s::regconfig, %s) "
+            "AS query",
+            [SEARCH_CONFIG, text],
         )
-        (nodes,) = cursor.fetchone()
-    return ParsedQuery(text=text, query=build_query(text) if nodes else None)
+        (nodes, tsquery) = cursor.fetchone()
+    if not nodes:
+        return ParsedQuery(text=text, query=None)
+    return ParsedQuery(text=text, query=build_query(text), tsquery=tsquery)
 
 
 def apply_search(queryset, query: SearchQuery | None):
@@ -370,47 +375,29 @@ def _any_article(mention_model, article_ids: list[int]):
     return RawSQL(f"{column} = ANY(%s)", (article_ids,), output_field=BooleanField())
 
 
-class _Shield(Func):
-    """The text with angle brackets swapped for stand-ins and any stored sentinel removed, so
-    that ts_headline neither drops "tags" nor meets a forged highlight marker."""
-
-    function = "translate"
-
-    def __init__(self, expression, length=HEADLINE_CHARS):
-        super().__init__(
-            Left(expression, length),
-            Value("<>" + HIGHLIGHT_START + HIGHLIGHT_STOP + LESS_THAN + GREATER_THAN),
-            Value(LESS_THAN + GREATER_THAN),
-        )
-
-
-def _headline_expressions(query: SearchQuery) -> dict:
-    """ts_headline of the title and of the body's opening, with sentinel-marked highlights."""
-    options = {"config": SEARCH_CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
-    return {
-        "headline_title": SearchHeadline(_Shield("title"), query, highlight_all=True, **options),
-        "headline_snippet": SearchHeadline(
-            _Shield("body"),
-            query,
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-            **options,
-        ),
-    }
+# The paragraph of a story that best matches the query: the one holding the whole query
+# (phrases in order, excluded words absent), else the one holding most of its words, else
+# the first. Each paragraph is read once by to_tsvector, for the shown page's stories only.
+_BEST_PARAGRAPH_SQL = f"""
+    SELECT paragraphs.text
+    FROM string_to_table("{Article._meta.db_table}"."body", E'\\n')
+        WITH ORDINALITY AS paragraphs (text, n)
+    CROSS JOIN LATERAL (SELECT to_tsvector(%s::regconfig, paragraphs.text) AS words) AS read
+    ORDER BY read.words @@ %s::tsquery DESC,
+             length(read.words) - length(ts_delete(read.words, %s::text[])) DESC,
+             paragraphs.n
+    LIMIT 1
+"""
 
 
-def headlines_for(ids: list[int], query: SearchQuery) -> dict[int, tuple[str, str]]:
-    """{pk: (title, snippet)} with sentinel-marked highlights, for the shown page only."""
-    if not ids:
-        return {}
-    rows = (
-        Article.objects.filter(pk__in=ids)
-        .annotate(**_headline_expressions(query))
-        .values_list("pk", "headline_title", "headline_snippet")
+def best_paragraph(parsed: ParsedQuery) -> RawSQL:
+    """An annotation: the story's paragraph that best matches the query (see above)."""
+    wanted = highlights.wanted_lexemes(highlights.tsquery_tree(parsed.tsquery))
+    return RawSQL(
+        _BEST_PARAGRAPH_SQL,
+        (SEARCH_CONFIG, parsed.tsquery, sorted(set(wanted))),
+        output_field=TextField(),
     )
-    return {pk: (title, snippet) for pk, title, snippet in rows}
 
 
 def mark_highlights(text: str) -> SafeString:
@@ -593,7 +580,7 @@ def article_search(queryset, parsed: ParsedQuery, sort: str | None, page: int | 
     results = SearchResults(
         parsed=parsed,
         sort=sort,
-        rows=_result_rows(page_ids, parsed.query),
+        rows=_result_rows(page_ids, parsed),
         count=count,
         page=page,
         num_pages=num_pages,
@@ -615,7 +602,7 @@ def article_search(queryset, parsed: ParsedQuery, sort: str | None, page: int | 
     return results
 
 
-def _result_rows(page_ids: list[int], query: SearchQuery | None) -> list[ResultRow]:
+def _result_rows(page_ids: list[int], parsed: ParsedQuery) -> list[ResultRow]:
     if not page_ids:
         return []
     articles = (
@@ -623,29 +610,34 @@ def _result_rows(page_ids: list[int], query: SearchQuery | None) -> list[ResultR
         .select_related("source")
         .only("title", "slug", "published", "url", "source__name", "source__slug")
     )
-    if query is not None:
-        # The shown page's headlines in the same query as its stories (one round trip less).
-        articles = articles.annotate(**_headline_expressions(query))
+    if parsed.query is not None:
+        articles = articles.annotate(paragraph=best_paragraph(parsed))
     else:
         articles = articles.annotate(opening=Left("body", 320))
     by_pk = {article.pk: article for article in articles}
+    if parsed.query is not None:
+        # Titles and chosen paragraphs marked in two statements for the whole page.
+        texts = [text for pk in page_ids for text in (by_pk[pk].title, by_pk[pk].paragraph)]
+        marked = iter(highlights.mark_texts(texts, parsed.tsquery))
     article_prefix = _url_prefix("articles:article")
+    # The story's page marks the same words.
+    query_string = "?" + urlencode({"q": parsed.text}) if parsed.query is not None else ""
     person_prefix = _url_prefix("articles:person")
     organisation_prefix = _url_prefix("articles:organisation")
     rows = {}
     for pk in page_ids:
         article = by_pk[pk]
-        if query is not None:
-            title, snippet = article.headline_title, article.headline_snippet
+        if parsed.query is not None:
+            title_html, snippet_html = next(marked).html, next(marked).snippet()
         else:
-            title = article.title
             opening = article.opening.split("\n", 1)[0]
             snippet = opening if len(opening) < 300 else opening[:300].rsplit(" ", 1)[0] + " …"
+            title_html, snippet_html = escape(article.title), escape(snippet)
         rows[pk] = ResultRow(
             article,
-            mark_highlights(title),
-            mark_highlights(snippet),
-            url=article_prefix + _slug_path(article.slug),
+            title_html,
+            snippet_html,
+            url=article_prefix + _slug_path(article.slug) + query_string,
         )
     for article_id, name, slug in (
         PersonMention.objects.filter(article_id__in=page_ids, person__not_an_entity=False)

@@ -416,7 +416,9 @@ def test_link_tags_encode_exactly_like_querydict():
 
 def test_result_links_match_reverse(client):
     article = ArticleFactory(title="Bitcoin slumps", body="Bitcoin fell again today.")
-    row = search._result_rows([article.pk], search.build_query("bitcoin"))[0]
+    row = search._result_rows([article.pk], search.parse_query("bitcoin"))[0]
+    assert row.url == article.get_absolute_url() + "?q=bitcoin"
+    row = search._result_rows([article.pk], search.parse_query(""))[0]
     assert row.url == article.get_absolute_url()
     assert search.EntityLink.person("X", "jane-doe").url == reverse(
         "articles:person", args=["jane-doe"]

@@ -1,0 +1,307 @@
+"""Marking a search's words in stored text, exactly as the search matched them.
+
+PostgreSQL reads both sides, so stemming, accents and stop words are the search's own: the
+reader's words become `websearch_to_tsquery` (read here into a small tree), and each text's
+words get their lexemes and positions from `to_tsvector` and their place in the text from
+`ts_parse`, the parser `to_tsvector` uses. The matching is done here rather than by
+ts_headline, which marks every word of a phrase wherever it stands ("House" in "House
+Oversight" for "white house") and marks the words a reader excluded (`-trump`): a phrase is
+marked only where its words stand as the query places them, and an excluded word never.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import SEARCH_CONFIG
+
+# Token types whose text is repeated by the parts that follow them ("well-known", then
+# "well", "-", "known"): they take a position of their own but no room in the text.
+COMPOUND_TOKENS = ("asciihword", "hword", "numhword", "url")
+# A snippet shows about this many words of its paragraph, starting a few before the match.
+SNIPPET_WORDS = 40
+SNIPPET_LEAD_WORDS = 8
+
+
+# --- The query ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lexeme:
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    left: object
+    right: object
+    distance: int  # `<->` is 1, `<3>` is 3
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: object
+
+
+@dataclass(frozen=True)
+class Both:  # `&` (a phrase or a word each side)
+    operands: tuple
+
+
+@dataclass(frozen=True)
+class Either:  # `|`
+    operands: tuple
+
+
+_TSQUERY_TOKEN = re.compile(r"\s*(?:'((?:[^']|'')*)'(?::[*A-Da-d]+)?|(<->|<\d+>|[&|!()]))")
+
+
+def tsquery_tree(text: str):
+    """The text form of a tsquery (`'white' <-> 'hous' & !'trump'`) as a tree; None when
+    empty or unreadable. Precedence as PostgreSQL's: `!`, then `<->`, then `&`, then `|`."""
+    tokens, position = [], 0
+    text = text.rstrip()
+    while position < len(text):
+        match = _TSQUERY_TOKEN.match(text, position)
+        if match is None:
+            return None
+        lexeme, operator = match.groups()
+        tokens.append(("lexeme", lexeme.replace("''", "'")) if lexeme is not None else operator)
+        position = match.end()
+    if not tokens:
+        return None
+    parser = _TreeParser(tokens)
+    try:
+        tree = parser.either()
+    except (IndexError, ValueError):
+        return None
+    return tree if parser.at_end() else None
+
+
+class _TreeParser:
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.index = 0
+
+    def at_end(self):
+        return self.index == len(self.tokens)
+
+    def peek(self):
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self):
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def either(self):
+        operands = [self.both()]
+        while self.peek() == "|":
+            self.take()
+            operands.append(self.both())
+        return operands[0] if len(operands) == 1 else Either(tuple(operands))
+
+    def both(self):
+        operands = [self.phrase()]
+        while self.peek() == "&":
+            self.take()
+            operands.append(self.phrase())
+        return operands[0] if len(operands) == 1 else Both(tuple(operands))
+
+    def phrase(self):
+        node = self.unary()
+        while isinstance(self.peek(), str) and self.peek().startswith("<"):
+            operator = self.take()
+            distance = 1 if operator == "<->" else int(operator[1:-1])
+            node = Phrase(node, self.unary(), distance)
+        return node
+
+    def unary(self):
+        token = self.take()
+        if token == "!":
+            return Not(self.unary())
+        if token == "(":
+            node = self.either()
+            if self.take() != ")":
+                raise ValueError("unbalanced parentheses")
+            return node
+        if isinstance(token, tuple):
+            return Lexeme(token[1])
+        raise ValueError(f"unexpected {token!r}")
+
+
+def wanted_lexemes(tree) -> list[str]:
+    """The lexemes a match can mark: every one not under a `!`."""
+    if isinstance(tree, Lexeme):
+        return [tree.text]
+    if isinstance(tree, Phrase):
+        return wanted_lexemes(tree.left) + wanted_lexemes(tree.right)
+    if isinstance(tree, Both | Either):
+        return [lexeme for operand in tree.operands for lexeme in wanted_lexemes(operand)]
+    return []
+
+
+def _occurrences(node, positions: dict[str, list[int]]) -> set[tuple[int, int]]:
+    """Where `node` (a word or a phrase) occurs: (first, last) word positions."""
+    if isinstance(node, Lexeme):
+        return {(at, at) for at in positions.get(node.text, ())}
+    if isinstance(node, Phrase):
+        rights = {}
+        for first, last in _occurrences(node.right, positions):
+            rights.setdefault(first, []).append(last)
+        return {
+            (first, right_last)
+            for first, last in _occurrences(node.left, positions)
+            for right_last in rights.get(last + node.distance, ())
+        }
+    if isinstance(node, Either):
+        return set().union(*(_occurrences(operand, positions) for operand in node.operands))
+    # A `!` or a `&` inside a phrase: websearch_to_tsquery never writes one; mark nothing.
+    return set()
+
+
+def _marked(tree, positions) -> set[tuple[int, int]]:
+    """Every occurrence of every word and phrase of the query outside a `!`."""
+    if isinstance(tree, Not) or tree is None:
+        return set()
+    if isinstance(tree, Both | Either):
+        return set().union(*(_marked(operand, positions) for operand in tree.operands))
+    return _occurrences(tree, positions)
+
+
+# --- The texts ----------------------------------------------------------------------------
+
+_TOKENS_SQL = """
+    SELECT texts.n, parsed.token, types.alias = ANY(%(compound)s),
+           parsed.tokid = ANY(ARRAY(
+               SELECT maptokentype FROM pg_ts_config_map
+               WHERE mapcfg = %(config)s::regconfig))
+    FROM unnest(%(texts)s::text[]) WITH ORDINALITY AS texts (body, n)
+    CROSS JOIN LATERAL ts_parse(
+        (SELECT cfgparser FROM pg_ts_config WHERE oid = %(config)s::regconfig), texts.body
+    ) WITH ORDINALITY AS parsed (tokid, token, i)
+    JOIN ts_token_type((SELECT cfgparser FROM pg_ts_config WHERE oid = %(config)s::regconfig))
+        AS types ON types.tokid = parsed.tokid
+    ORDER BY texts.n, parsed.i
+"""
+
+_LEXEMES_SQL = """
+    SELECT texts.n, words.lexeme, words.positions
+    FROM unnest(%(texts)s::text[]) WITH ORDINALITY AS texts (body, n)
+    CROSS JOIN LATERAL unnest(to_tsvector(%(config)s::regconfig, texts.body)) AS words
+    WHERE words.lexeme = ANY(%(wanted)s::text[])
+"""
+
+
+@dataclass
+class Marked:
+    """A text with the character spans a query marks, and where its words are."""
+
+    text: str
+    spans: list[tuple[int, int]]
+    words: list[tuple[int, int]]  # character span of each counted word, in order
+
+    @property
+    def html(self) -> SafeString:
+        return marked_html(self.text, self.spans)
+
+    def snippet(self, words: int = SNIPPET_WORDS, lead: int = SNIPPET_LEAD_WORDS) -> SafeString:
+        """About `words` words around the first mark (the opening when nothing is marked),
+        with an ellipsis where the text was cut."""
+        if len(self.words) <= words + lead:
+            return self.html
+        first = 0
+        if self.spans:
+            mark_start = self.spans[0][0]
+            first = next(
+                (index for index, (_, end) in enumerate(self.words) if end > mark_start), 0
+            )
+            first = max(0, min(first - lead, len(self.words) - words))
+        last = min(len(self.words), first + words) - 1
+        start = 0 if first == 0 else self.words[first][0]
+        end = len(self.text) if last == len(self.words) - 1 else self.words[last][1]
+        spans = [
+            (max(span_start, start) - start, min(span_end, end) - start)
+            for span_start, span_end in self.spans
+            if span_end > start and span_start < end
+        ]
+        html = marked_html(self.text[start:end], spans)
+        before = "… " if start > 0 else ""
+        after = " …" if end < len(self.text) else ""
+        return mark_safe(before + html + after)  # noqa: S308 - the text part is escaped
+
+
+def mark_texts(texts: list[str], tsquery: str) -> list[Marked]:
+    """Each text with the spans `tsquery` (the text form of the search's query) marks:
+    two statements whatever the number of texts."""
+    tree = tsquery_tree(tsquery) if tsquery else None
+    wanted = sorted(set(wanted_lexemes(tree))) if tree is not None else []
+    if not texts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TOKENS_SQL,
+            {"texts": texts, "config": SEARCH_CONFIG, "compound": list(COMPOUND_TOKENS)},
+        )
+        tokens = cursor.fetchall()
+        positions: dict[int, dict[str, list[int]]] = {}
+        if wanted:
+            cursor.execute(
+                _LEXEMES_SQL, {"texts": texts, "config": SEARCH_CONFIG, "wanted": wanted}
+            )
+            for number, lexeme, found in cursor.fetchall():
+                positions.setdefault(number, {})[lexeme] = found
+    by_text: dict[int, list] = {}
+    for number, token, compound, counted in tokens:
+        by_text.setdefault(number, []).append((token, compound, counted))
+    return [
+        _marked_text(text, by_text.get(number, []), tree, positions.get(number, {}))
+        for number, text in enumerate(texts, start=1)
+    ]
+
+
+def _marked_text(text, tokens, tree, positions) -> Marked:
+    """Word positions counted as to_tsvector counts them: one for every token its
+    configuration maps (stop words and compounds too), none for spaces and punctuation."""
+    placed, words, offset = [], [], 0
+    for token, compound, counted in tokens:
+        if counted:
+            placed.append((offset, offset + len(token)))
+            if not compound:
+                words.append(placed[-1])
+        if not compound:
+            if not text.startswith(token, offset):
+                return Marked(text, [], [])  # the parser read the text otherwise: mark nothing
+            offset += len(token)
+    if offset != len(text):
+        return Marked(text, [], [])
+    spans = [
+        (placed[first - 1][0], placed[last - 1][1])
+        for first, last in _marked(tree, positions)
+        if 1 <= first <= last <= len(placed)
+    ]
+    return Marked(text, _merged(spans), words)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def marked_html(text: str, spans: list[tuple[int, int]]) -> SafeString:
+    """The text escaped, with each span in a <mark>: stored text is never trusted as HTML."""
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces.append(escape(text[position:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece of text is escaped

@@ -1,0 +1,142 @@
+"""Marking a search's words: in the search page's snippets and titles, and on the story a
+result leads to. Phrases are marked as phrases, excluded words never, stored text escaped."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles import highlights, search
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("articles:search")
+
+
+def marked_words(html: str) -> list[str]:
+    return re.findall(r"<mark>(.*?)</mark>", str(html))
+
+
+def marks(text: str, query: str) -> list[str]:
+    parsed = search.parse_query(query)
+    (marked,) = highlights.mark_texts([text], parsed.tsquery)
+    return marked_words(marked.html)
+
+
+# --- The matcher -----------------------------------------------------------------------------
+
+
+def test_a_phrase_is_marked_only_where_its_words_are_adjacent():
+    text = "House Oversight met at the White House. The house is white, the white car too."
+    assert marks(text, '"white house"') == ["White House"]
+    assert marks(text, "white house") == ["House", "White", "House", "house", "white", "white"]
+
+
+def test_words_are_marked_as_the_search_stems_them_and_accents_ignored():
+    text = "They negotiated; the negotiation in the Café went on."
+    assert marks(text, "negotiations cafe") == ["negotiated", "negotiation", "Café"]
+
+
+def test_excluded_words_are_never_marked():
+    assert marks("Putin met Trump, then Putin left.", "putin -trump") == ["Putin", "Putin"]
+    assert marks("The White House and the house.", 'house -"white house"') == ["House", "house"]
+
+
+def test_stop_words_inside_a_phrase_keep_their_place():
+    text = "The president of the United States met the states' president, United."
+    assert marks(text, '"president of the united states"') == ["president of the United States"]
+
+
+def test_either_word_and_hyphenated_words():
+    text = "Wheat exports and gas prices; a well-known trader."
+    assert marks(text, "wheat or gas") == ["Wheat", "gas"]
+    assert marks(text, '"well-known"') == ["well-known"]
+
+
+def test_query_tree_reads_postgresql_precedence():
+    tree = highlights.tsquery_tree("'a' | 'b' & !( 'c' <-> 'd' ) & 'e' <3> 'f'")
+    assert tree == highlights.Either(
+        (
+            highlights.Lexeme("a"),
+            highlights.Both(
+                (
+                    highlights.Lexeme("b"),
+                    highlights.Not(
+                        highlights.Phrase(highlights.Lexeme("c"), highlights.Lexeme("d"), 1)
+                    ),
+                    highlights.Phrase(highlights.Lexeme("e"), highlights.Lexeme("f"), 3),
+                )
+            ),
+        )
+    )
+    assert highlights.wanted_lexemes(tree) == ["a", "b", "e", "f"]
+    assert highlights.tsquery_tree("'o''brien'") == highlights.Lexeme("o'brien")
+    assert highlights.tsquery_tree("'a' & (") is None
+
+
+def test_marked_text_is_escaped_and_tags_do_not_shift_the_marks():
+    text = "<b>Budget</b> vote: <script>alert('budget')</script> & 1 < 2 budget"
+    parsed = search.parse_query("budget")
+    (marked,) = highlights.mark_texts([text], parsed.tsquery)
+    html = str(marked.html)
+    assert "<script>" not in html and "<b>" not in html
+    assert html.startswith("&lt;b&gt;<mark>Budget</mark>&lt;/b&gt; vote: &lt;script&gt;")
+    assert html.endswith("&amp; 1 &lt; 2 <mark>budget</mark>")
+
+
+# --- Search results --------------------------------------------------------------------------
+
+
+def test_every_snippet_comes_from_a_paragraph_holding_the_word(client):
+    filler = [f"Paragraph {n} tells of the weather and the markets." for n in range(12)]
+    for n in range(5):
+        body = filler[: 3 + n] + [f"Deep down, Crimea was named in story {n}."] + filler
+        ArticleFactory(title=f"Story {n}", body="\n".join(body))
+    response = client.get(SEARCH, {"q": "crimea"})
+    snippets = re.findall(r'<p class="snippet">(.*?)</p>', response.content.decode(), re.S)
+    assert len(snippets) == 5
+    for snippet in snippets:
+        assert "<mark>Crimea</mark> was named in story" in snippet
+        assert "weather" not in snippet
+
+
+def test_snippet_prefers_the_paragraph_holding_the_whole_phrase(client):
+    ArticleFactory(
+        title="Washington",
+        body="The house voted.\nA white car passed.\nThen the White House spoke.\nNo more.",
+    )
+    response = client.get(SEARCH, {"q": '"white house"'})
+    (row,) = response.context["results"].rows
+    assert marked_words(row.snippet_html) == ["White House"]
+    assert "Then the" in row.snippet_html
+
+
+def test_snippet_paragraph_is_escaped(client):
+    ArticleFactory(
+        title="Budget <b>vote</b>",
+        body="Opening words.\nThe budget passed. <script>alert('x')</script> & 1 < 2",
+    )
+    html = client.get(SEARCH, {"q": "budget"}).content.decode()
+    assert "<script>alert" not in html
+    assert "The <mark>budget</mark> passed. &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "<mark>Budget</mark> &lt;b&gt;vote&lt;/b&gt;" in html
+
+
+def test_long_paragraph_is_cut_around_the_match(client):
+    words = " ".join(f"word{n}" for n in range(200))
+    ArticleFactory(title="Long", body=f"{words} ceasefire {words}")
+    (row,) = client.get(SEARCH, {"q": "ceasefire"}).context["results"].rows
+    snippet = str(row.snippet_html)
+    assert snippet.startswith("… word19") and snippet.endswith("word30 …")
+    assert marked_words(snippet) == ["ceasefire"]
+
+
+def test_result_link_carries_the_query(client):
+    article = ArticleFactory(title="Bitcoin slumps", body="Bitcoin fell again today.")
+    response = client.get(SEARCH, {"q": 'bitcoin "fell again"'})
+    (row,) = response.context["results"].rows
+    assert row.url == article.get_absolute_url() + "?q=bitcoin+%22fell+again%22"
+    assert f'href="{article.get_absolute_url()}?q=bitcoin+%22fell+again%22"' in (
+        response.content.decode()
+    )
