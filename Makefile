@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium lint bench clean
+.PHONY: run test install chromium lint bench clean backup restore
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,18 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Backups of the database the archive uses (DATABASE_URL's, or the embedded one in .pgdata/),
+# pg_dump's custom format with its counts beside it. `make backup` writes
+# backups/archive-<UTC time>.dump (or FILE=...); `make restore FILE=...` loads one into an empty
+# database (FORCE=1: replace what the backup holds; CHECK=1: into a scratch database, compared
+# and dropped). See README, "Backups".
+backup: install
+	$(BIN)/python manage.py backup $(or $(FILE),backups/archive-$(shell date -u +%Y%m%dT%H%M%SZ).dump)
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/archive-....dump [FORCE=1 | CHECK=1]"; exit 2; }
+	$(BIN)/python manage.py restore $(if $(FORCE),--force) $(if $(CHECK),--check) $(FILE)
 
 clean:
 	rm -rf $(VENV) staticfiles test-results .pytest_cache

@@ -10,18 +10,22 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from articles import search
 from articles.models import (
     Article,
+    ImportBatch,
     Organisation,
     OrganisationMention,
+    OrganisationPair,
     Person,
     PersonMention,
+    PersonPair,
     Quote,
+    Source,
 )
 
 ENTITY_PAGE_SIZE = 50
@@ -449,3 +453,34 @@ def batch_progress(batch) -> BatchProgress:
         seconds_left=seconds_left,
         stalled_seconds=stalled,
     )
+
+
+def archive_counts() -> dict[str, int]:
+    """What the archive holds, stories to editor decisions: printed by `backup` and compared
+    by `restore`, so that a restore is seen to have brought back everything."""
+    counts = {
+        "stories": Article.objects.count(),
+        "sources": Source.objects.count(),
+        "people": Person.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "person mentions": PersonMention.objects.count(),
+        "organisation mentions": OrganisationMention.objects.count(),
+        "quotes": Quote.objects.count(),
+    }
+    # Editor decisions: reviewed quotes, vouched-for and refused entries, kept merges, and
+    # answers to the duplicates queue.
+    counts["quotes verified"] = Quote.objects.filter(status=Quote.Status.VERIFIED).count()
+    counts["quotes rejected"] = Quote.objects.filter(status=Quote.Status.REJECTED).count()
+    for label, model in (("people", Person), ("organisations", Organisation)):
+        counts[f"{label} confirmed"] = model.objects.filter(confirmed=True).count()
+        counts[f"{label} refused"] = model.objects.filter(not_an_entity=True).count()
+        counts[f"{label} merged away"] = model.objects.aggregate(
+            merged=Coalesce(
+                Sum(Func("former_slugs", function="cardinality", output_field=IntegerField())), 0
+            )
+        )["merged"]
+    for label, model in (("person pairs", PersonPair), ("organisation pairs", OrganisationPair)):
+        for decision in (model.Decision.MERGED, model.Decision.DISTINCT):
+            counts[f"{label} {decision}"] = model.objects.filter(decision=decision).count()
+    counts["import batches"] = ImportBatch.objects.count()
+    return counts
