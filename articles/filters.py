@@ -198,6 +198,13 @@ ArticleSearchFilter.base_filters["from"] = _date_filter("gte", "From")
 ArticleSearchFilter.base_filters["to"] = _date_filter("lte", "To")
 
 
+class ArticleMarksForm(forms.Form):
+    """A story page's `q`: the search a reader came from, whose words the page marks. A value
+    that is too long is ignored (the story is shown unmarked)."""
+
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
+
+
 class EntityListFilter(django_filters.FilterSet):
     """/people/ and /organisations/: a name search over names, aliases and spellings."""
 

@@ -223,12 +223,7 @@ class Marked:
         last = min(len(self.words), first + words) - 1
         start = 0 if first == 0 else self.words[first][0]
         end = len(self.text) if last == len(self.words) - 1 else self.words[last][1]
-        spans = [
-            (max(span_start, start) - start, min(span_end, end) - start)
-            for span_start, span_end in self.spans
-            if span_end > start and span_start < end
-        ]
-        html = marked_html(self.text[start:end], spans)
+        html = marked_html(self.text[start:end], _clipped(self.spans, start, end))
         before = "… " if start > 0 else ""
         after = " …" if end < len(self.text) else ""
         return mark_safe(before + html + after)  # noqa: S308 - the text part is escaped
@@ -296,6 +291,15 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _clipped(spans, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans that fall within text[start:end], counted from `start`."""
+    return [
+        (max(span_start, start) - start, min(span_end, end) - start)
+        for span_start, span_end in spans
+        if span_end > start and span_start < end
+    ]
+
+
 def marked_html(text: str, spans: list[tuple[int, int]]) -> SafeString:
     """The text escaped, with each span in a <mark>: stored text is never trusted as HTML."""
     pieces, position = [], 0
@@ -305,3 +309,22 @@ def marked_html(text: str, spans: list[tuple[int, int]]) -> SafeString:
         position = end
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece of text is escaped
+
+
+def mark_segments(title: str, paragraphs: list[list], tsquery: str) -> tuple[SafeString, int]:
+    """Mark a story page: each paragraph is the list of its segments (plain text, quotes,
+    links; objects with `text` and `marked`), in whatever order the page shows them. Sets
+    `marked` on every segment a match touches; returns the marked title and the number of
+    matches (a phrase counts once)."""
+    texts = [title] + ["".join(segment.text for segment in segments) for segments in paragraphs]
+    marked_title, *marked_paragraphs = mark_texts(texts, tsquery)
+    for segments, marked in zip(paragraphs, marked_paragraphs, strict=True):
+        start = 0
+        for segment in segments:
+            end = start + len(segment.text)
+            spans = _clipped(marked.spans, start, end)
+            if spans:
+                segment.marked = marked_html(segment.text, spans)
+            start = end
+    count = sum(len(marked.spans) for marked in [marked_title, *marked_paragraphs])
+    return marked_title.html, count

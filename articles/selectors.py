@@ -13,8 +13,9 @@ from django.db import connection
 from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
-from articles import search
+from articles import highlights, search
 from articles.models import (
     Article,
     ImportBatch,
@@ -54,6 +55,12 @@ class Segment:
     text: str
     quote: Quote | None = None
     entity: object = None  # the person or organisation this text names (first mention only)
+    # The text escaped with a search's words in <mark> (articles.highlights), when it has any.
+    marked: SafeString | None = None
+
+    @property
+    def shown(self):
+        return self.text if self.marked is None else self.marked
 
 
 @dataclass
@@ -108,6 +115,27 @@ def article_detail(slug: str) -> ArticlePage:
             [organisation.pk for organisation, _ in organisations[:RELATED_VIA_ACTORS]],
         ),
     )
+
+
+@dataclass
+class SearchMarks:
+    """A search's words marked on a story page (the search a reader came from)."""
+
+    text: str  # the reader's words
+    title_html: SafeString
+    count: int  # matches in the title and the text; a phrase counts once
+
+
+def article_marks(page: ArticlePage, text: str) -> SearchMarks | None:
+    """Mark the words of a search on the story page, read as the search reads them, in the
+    paragraphs as the page shows them; None when nothing searchable is left."""
+    parsed = search.parse_query(text)
+    if parsed.query is None:
+        return None
+    title_html, count = highlights.mark_segments(
+        page.article.title, page.paragraphs, parsed.tsquery
+    )
+    return SearchMarks(parsed.text, title_html, count)
 
 
 def paragraph_segments(paragraphs: list[str], quotes: list[Quote]) -> list[list[Segment]]:

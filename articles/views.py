@@ -6,7 +6,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from articles import search, selectors
-from articles.filters import ArticleSearchFilter, EntityListFilter, QuoteFilter
+from articles.filters import (
+    ArticleMarksForm,
+    ArticleSearchFilter,
+    EntityListFilter,
+    QuoteFilter,
+)
 from articles.models import Article, Quote
 
 # Search and list URLs combine freely: crawlers may follow their links but not index them.
@@ -79,7 +84,12 @@ def article_detail(request, slug):
         page = selectors.article_detail(slug)
     except Article.DoesNotExist:
         raise Http404("No story at this address.") from None
-    return render(request, "articles/article_detail.html", {"page": page, "article": page.article})
+    context = {"page": page, "article": page.article}
+    marks_form = ArticleMarksForm(request.GET)
+    if marks_form.is_valid() and marks_form.cleaned_data["q"]:
+        context["marks"] = selectors.article_marks(page, marks_form.cleaned_data["q"])
+        context["robots"] = NOINDEX
+    return render(request, "articles/article_detail.html", context)
 
 
 def _entity_detail(request, kind, slug):

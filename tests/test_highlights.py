@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles import highlights, search
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, PersonFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,8 @@ def test_snippet_paragraph_is_escaped(client):
     )
     html = client.get(SEARCH, {"q": "budget"}).content.decode()
     assert "<script>alert" not in html
-    assert "The <mark>budget</mark> passed. &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    escaped = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+    assert f"The <mark>budget</mark> passed. {escaped}" in html
     assert "<mark>Budget</mark> &lt;b&gt;vote&lt;/b&gt;" in html
 
 
@@ -140,3 +141,70 @@ def test_result_link_carries_the_query(client):
     assert f'href="{article.get_absolute_url()}?q=bitcoin+%22fell+again%22"' in (
         response.content.decode()
     )
+
+
+# --- The story page --------------------------------------------------------------------------
+
+
+def story(client, article, **params):
+    response = client.get(article.get_absolute_url(), params)
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def test_story_page_marks_a_phrase_only_where_its_words_are_adjacent(client):
+    article = ArticleFactory(
+        title="White House answers the House Oversight committee",
+        body="The House Oversight committee wrote.\nThe White House said it would answer.",
+    )
+    response, html = story(client, article, q='"white house"')
+    assert marked_words(html) == ["White House", "White House"]
+    assert "2 matches for “&quot;white house&quot;”" in html
+    assert response.context["robots"] == "noindex,follow"
+
+    _, html = story(client, article, q="white house")
+    assert marked_words(html) == ["White", "House", "House", "House", "White", "House"]
+
+
+def test_story_page_marks_stemmed_words_but_not_excluded_ones(client):
+    article = ArticleFactory(
+        title="Sanctions talk",
+        body="Putin met Trump.\nPutin was sanctioned, said officials.",
+    )
+    _, html = story(client, article, q="putin sanction -trump")
+    assert marked_words(html) == ["Sanctions", "Putin", "Putin", "sanctioned"]
+    assert "<mark>Trump" not in html
+
+
+def test_story_page_marks_are_escaped_inside_quotes_and_links(client):
+    peskov = PersonFactory(name="Dmitry Peskov", aliases=["Peskov"])
+    body = "Peskov said <b>the talks</b> & more talks would follow."
+    article = ArticleFactory(title="Talks <i>go on</i>", body=body, people=[peskov])
+    QuoteFactory(
+        article=article,
+        person=peskov,
+        text="<b>the talks</b> & more talks",
+        paragraph=0,
+        start=body.index("<b>"),
+    )
+    _, html = story(client, article, q="talks peskov")
+    assert "<b>" not in html and "<i>" not in html
+    assert "<mark>Talks</mark> &lt;i&gt;go on&lt;/i&gt;" in html
+    assert "&lt;b&gt;the <mark>talks</mark>&lt;/b&gt; &amp; more <mark>talks</mark>" in html
+    assert 'class="entity-link" href="/people/dmitry-peskov/"><mark>Peskov</mark></a>' in html
+
+
+def test_story_page_without_a_searchable_query_is_unmarked(client):
+    article = ArticleFactory(title="The talks", body="Talks went on.")
+    for params in ({}, {"q": "the and"}, {"q": "x" * 301}):
+        response, html = story(client, article, **params)
+        assert "<mark>" not in html
+        assert "matches for" not in html
+    _, html = story(client, article, q="budget")
+    assert "No match in the text for “budget”" in html
+
+
+def test_clear_link_keeps_the_other_parameters(client):
+    article = ArticleFactory(title="The talks", body="Talks went on.")
+    _, html = story(client, article, q="talks", order="file")
+    assert '<a href="?order=file">clear</a>' in html
