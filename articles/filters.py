@@ -19,6 +19,7 @@ from articles.models import (
 
 MAX_QUERY_LENGTH = 300
 MAX_ENTITY_FILTERS = 10
+MAX_NAME_FILTER_LENGTH = 200
 
 
 SLUG = re.compile(r"^[-\w]{1,255}$")
@@ -196,6 +197,19 @@ class ArticleSearchFilter(django_filters.FilterSet):
 # "from" and "to" are Python keywords, so they cannot be class attributes.
 ArticleSearchFilter.base_filters["from"] = _date_filter("gte", "From")
 ArticleSearchFilter.base_filters["to"] = _date_filter("lte", "To")
+
+
+class FacetValuesFilter(ArticleSearchFilter):
+    """/search/facets/<facet>/: the search's own parameters (the stories whose facet values
+    are listed), `within` (a part of the names to list) and `page` (of the list)."""
+
+    within = django_filters.CharFilter(
+        method="filter_nothing", label="Find by name", max_length=MAX_NAME_FILTER_LENGTH
+    )
+
+
+FacetValuesFilter.base_filters["from"] = _date_filter("gte", "From")
+FacetValuesFilter.base_filters["to"] = _date_filter("lte", "To")
 
 
 class ArticleMarksForm(forms.Form):

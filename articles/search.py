@@ -65,6 +65,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
 )
+from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
 from django.db.models import (
     BooleanField,
@@ -75,6 +76,7 @@ from django.db.models import (
     FloatField,
     TextField,
     Value,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
@@ -505,6 +507,10 @@ class SearchResults:
     organisations: list = field(default_factory=list)
     sources: list = field(default_factory=list)  # [(Source, stories)]
     years: list = field(default_factory=list)  # [(year, stories)]
+    # How many values each facet has in all, beyond the FACET_SIZE shown.
+    people_total: int = 0
+    organisations_total: int = 0
+    sources_total: int = 0
     timeline: list[TimelineBucket] = field(default_factory=list)
     timeline_unit: str = "month"
     suggestions: list = field(default_factory=list)  # people and organisations
@@ -587,11 +593,14 @@ def article_search(queryset, parsed: ParsedQuery, sort: str | None, page: int | 
         candidates=candidates,
         page_clamped=requested != page,
     )
-    results.people = _entity_facets(PersonMention, "person", Person, candidates.ids)
-    results.organisations = _entity_facets(
+    results.people, results.people_total = _entity_facets(
+        PersonMention, "person", Person, candidates.ids
+    )
+    results.organisations, results.organisations_total = _entity_facets(
         OrganisationMention, "organisation", Organisation, candidates.ids
     )
     sources, years, months = facet_counts_python(candidates)
+    results.sources_total = len(sources)
     top_sources = sources.most_common(FACET_SIZE)
     by_pk = Source.objects.in_bulk([pk for pk, _ in top_sources]) if top_sources else {}
     results.sources = [(by_pk[pk], n) for pk, n in top_sources if pk in by_pk]
@@ -659,18 +668,88 @@ def _result_rows(page_ids: list[int], parsed: ParsedQuery) -> list[ResultRow]:
 
 
 def _entity_facets(mention_model, entity_field, entity_model, article_ids):
-    """[(entity, stories)] for the facet panel: counts, names and slugs in one query."""
+    """[(entity, stories)] for the facet panel, and how many entities the stories name in all
+    (for its "show all" link): counts, names, slugs and the total in one query."""
     if not article_ids:
-        return []
+        return [], 0
     rows = (
         mention_model.objects.filter(
             _any_article(mention_model, article_ids), **{f"{entity_field}__not_an_entity": False}
         )
         .values_list(f"{entity_field}_id", f"{entity_field}__name", f"{entity_field}__slug")
-        .annotate(stories=Count("article_id"))
+        .annotate(stories=Count("article_id"), total=Window(Count("*")))
         .order_by("-stories", f"{entity_field}_id")[:FACET_SIZE]
     )
-    return [(entity_model(pk=pk, name=name, slug=slug), n) for pk, name, slug, n in rows]
+    facets = [(entity_model(pk=pk, name=name, slug=slug), n) for pk, name, slug, n, _ in rows]
+    return facets, rows[0][4] if facets else 0
+
+
+# --- Every value of a facet ------------------------------------------------------------------
+
+FACET_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A facet of the search page that can list all its values (`/search/facets/<name>/`)."""
+
+    name: str  # in the URL, and the plural noun ("people")
+    title: str
+    parameter: str  # the search parameter a value adds ("person")
+    repeatable: bool  # person and organisation filters add up; a source replaces another
+
+
+FACETS = {
+    facet.name: facet
+    for facet in (
+        Facet("people", "People", "person", repeatable=True),
+        Facet("organisations", "Organisations", "organisation", repeatable=True),
+        Facet("sources", "Sources", "source", repeatable=False),
+    )
+}
+
+
+@dataclass
+class FacetValues:
+    facet: Facet
+    page: object  # a Paginator page of {"name", "key" (the slug), "stories"}
+    candidates: Candidates
+    timed_out: bool = False
+
+    @property
+    def sampled(self) -> bool:
+        return self.candidates.capped
+
+
+def facet_values(facet: Facet, queryset, parsed, sort, within: str, page_number) -> FacetValues:
+    """Every value of `facet` over the same stories the search page counts its facets over,
+    most stories first, optionally only those whose name contains `within`; grouped, counted
+    and paginated in SQL, so a result naming thousands of people costs one page of rows."""
+    sort = resolve_sort(sort, parsed.query)
+    try:
+        with time_limit(search_timeout_ms()):
+            candidates = candidates_for(queryset, parsed.query, sort)
+    except SearchTooSlow:
+        empty = Paginator([], FACET_PAGE_SIZE).get_page(1)
+        return FacetValues(facet, empty, Candidates(rows=[], capped=False), timed_out=True)
+    if facet.name == "sources":
+        column = f'"{Article._meta.db_table}"."id"'
+        rows = Article.objects.filter(
+            RawSQL(f"{column} = ANY(%s)", (candidates.ids,), output_field=BooleanField())
+        ).values(name=F("source__name"), key=F("source__slug"))
+        if within:
+            rows = rows.filter(source__name__icontains=within)
+    else:
+        mention_model = PersonMention if facet.name == "people" else OrganisationMention
+        entity = facet.parameter
+        rows = mention_model.objects.filter(
+            _any_article(mention_model, candidates.ids), **{f"{entity}__not_an_entity": False}
+        ).values(name=F(f"{entity}__name"), key=F(f"{entity}__slug"))
+        if within:
+            rows = rows.filter(**{f"{entity}__name__icontains": within})
+    rows = rows.annotate(stories=Count("*")).order_by("-stories", "name", "key")
+    page = Paginator(rows, FACET_PAGE_SIZE).get_page(page_number)
+    return FacetValues(facet, page, candidates)
 
 
 def timeline_buckets(months: Counter) -> tuple[list[TimelineBucket], str]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_page, name="search"),
     path("feed/", feeds.search_feed, name="feed"),
+    path("search/facets/<slug:facet>/", views.search_facet, name="search_facet"),
     path("search/feed/", feeds.search_feed, name="search_feed"),
     path("search/export.csv", exports.search_export, {"format": "csv"}, name="search_csv"),
     path("search/export.jsonl", exports.search_export, {"format": "jsonl"}, name="search_jsonl"),

@@ -10,6 +10,7 @@ from articles.filters import (
     ArticleMarksForm,
     ArticleSearchFilter,
     EntityListFilter,
+    FacetValuesFilter,
     QuoteFilter,
 )
 from articles.models import Article, Quote
@@ -50,9 +51,48 @@ def search_page(request):
     return render(request, "articles/search.html", context)
 
 
+@require_safe
+def search_facet(request, facet):
+    """Every value of one facet of a search (its people, organisations or sources), with
+    counts, filterable by name; each links back to the search with that filter added."""
+    facet = search.FACETS.get(facet)
+    if facet is None:
+        raise Http404("The search has no such list.")
+    filterset = FacetValuesFilter(request.GET, queryset=Article.objects.all())
+    search_params = request.GET.copy()
+    search_params.pop("within", None)
+    search_params.pop("page", None)
+    search_params._mutable = False  # lets the link tags prepare it once
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "facet": facet,
+        "robots": NOINDEX,
+        "search_params": search_params,
+        "search_url": reverse("articles:search") + _query_string(request, keep_sort=True),
+    }
+    if not filterset.is_valid():
+        return render(request, "articles/facet_values.html", context, status=400)
+    cleaned = filterset.form.cleaned_data
+    context.update(
+        values=search.facet_values(
+            facet,
+            filterset.qs,
+            filterset.parsed_query,
+            cleaned.get("sort"),
+            (cleaned.get("within") or "").strip(),
+            cleaned.get("page"),
+        ),
+        parsed=filterset.parsed_query,
+        active=_active_filters(filterset),
+    )
+    return render(request, "articles/facet_values.html", context)
+
+
 def _query_string(request, keep_sort=False):
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("within", None)
     if not keep_sort:
         params.pop("sort", None)
     encoded = params.urlencode()
