@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium lint bench clean backup restore
+.PHONY: run test install chromium lint audit bench clean backup restore
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,22 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The dependency audit: pip-audit looks up every pin of both locks in PyPI's vulnerability
+# data (https://pypi.org/pypi/NAME/VERSION/json) and fails on a known vulnerability, or on a
+# pin it could not look up (--strict). Where that address cannot be reached the audit cannot
+# run: it says so and fails, or only warns with AUDIT_UNREACHABLE=warn (.ci/run, whose
+# machines reach PyPI's package index but not that API).
+AUDIT_PROBE := https://pypi.org/pypi/django/$(shell sed -n 's/^django==\([^ ]*\).*/\1/p' requirements.lock)/json
+audit: install
+	@if reason=$$($(BIN)/python -c "import sys, urllib.request as request; exec('try: request.urlopen(sys.argv[1], timeout=30)\\nexcept Exception as error: sys.exit(str(error))')" "$(AUDIT_PROBE)" 2>&1); then \
+	  $(BIN)/pip-audit --strict --disable-pip --require-hashes --progress-spinner off \
+	    -r requirements-prod.lock -r requirements.lock; \
+	else \
+	  echo "DEPENDENCY AUDIT NOT RUN: PyPI's vulnerability data cannot be read from here ($(AUDIT_PROBE): $$reason)."; \
+	  echo "Run 'make audit' on a machine that reaches pypi.org."; \
+	  test "$(AUDIT_UNREACHABLE)" = warn; \
+	fi
 
 # Backups of the database the archive uses (DATABASE_URL's, or the embedded one in .pgdata/),
 # pg_dump's custom format with its counts beside it. `make backup` writes
