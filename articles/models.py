@@ -44,6 +44,9 @@ class Article(models.Model):
     content_hash = models.CharField(max_length=64)
     # Lines of the imported file (1 is the title) whose garbled characters were repaired.
     repaired_lines = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
+    # The paragraphs' indexes in their estimated reading order (articles/ingest/order.py),
+    # computed at import; null for stories stored before it, which read in file order.
+    reading_order = ArrayField(models.PositiveSmallIntegerField(), null=True, blank=True)
     # Names of the people and organisations the story mentions, written by the ingest service
     # because a generated column cannot read other tables.
     entity_names = models.TextField(blank=True, default="")
@@ -82,6 +85,14 @@ class Article(models.Model):
     @property
     def paragraphs(self):
         return self.body.split("\n")
+
+    @property
+    def paragraph_order(self) -> list[int] | None:
+        """The estimated reading order, when it is one for the stored paragraphs."""
+        order = self.reading_order
+        if order and sorted(order) == list(range(len(self.paragraphs))):
+            return list(order)
+        return None
 
     @property
     def repairs_shown(self) -> str:
