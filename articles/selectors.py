@@ -71,9 +71,13 @@ class ArticlePage:
     organisations: list
     quotes: list[Quote]
     related: list[Article] = field(default_factory=list)
+    # Paragraphs shown in the estimated reading order rather than the file's.
+    in_reading_order: bool = False
 
 
-def article_detail(slug: str) -> ArticlePage:
+def article_detail(slug: str, file_order: bool = False) -> ArticlePage:
+    """A story's page: its paragraphs in the estimated reading order when it has one (or in
+    the file's order on request), quotes marked, first mentions linked."""
     article = Article.objects.select_related("source").defer("search_vector").get(slug=slug)
     people = [
         (mention.person, mention.count)
@@ -100,15 +104,22 @@ def article_detail(slug: str) -> ArticlePage:
             quote.person = None
         if quote.organisation and quote.organisation.not_an_entity:
             quote.organisation = None
+    segments = paragraph_segments(article.paragraphs, quotes)
+    order = None if file_order else article.paragraph_order
+    if order is not None:
+        segments = [segments[index] for index in order]
+        shown_at = {index: place for place, index in enumerate(order)}
+        quotes.sort(key=lambda quote: (shown_at.get(quote.paragraph, len(order)), quote.start))
     return ArticlePage(
         article=article,
         paragraphs=link_first_mentions(
-            paragraph_segments(article.paragraphs, quotes),
+            segments,
             [person for person, _ in people] + [organisation for organisation, _ in organisations],
         ),
         people=people,
         organisations=organisations,
         quotes=quotes,
+        in_reading_order=order is not None,
         related=related_articles(
             article,
             [person.pk for person, _ in people[:RELATED_VIA_ACTORS]],

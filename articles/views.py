@@ -120,11 +120,13 @@ def _active_filters(filterset):
 
 @require_safe
 def article_detail(request, slug):
+    # ?order=file shows the paragraphs as the file had them; any other value, the default.
+    file_order = request.GET.get("order") == "file"
     try:
-        page = selectors.article_detail(slug)
+        page = selectors.article_detail(slug, file_order=file_order)
     except Article.DoesNotExist:
         raise Http404("No story at this address.") from None
-    context = {"page": page, "article": page.article}
+    context = {"page": page, "article": page.article, "file_order": file_order}
     marks_form = ArticleMarksForm(request.GET)
     if marks_form.is_valid() and marks_form.cleaned_data["q"]:
         context["marks"] = selectors.article_marks(page, marks_form.cleaned_data["q"])

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 
+from articles.ingest.order import reading_order
 from articles.ingest.parse import ParsedArticle
 from articles.ingest.pipeline import NO_DEADLINE, Deadline
 from articles.ingest.types import Extraction, FoundQuote, KnownEntities
@@ -112,9 +113,10 @@ def article_ingest(
         known = known_entities()
     if extraction is None:
         extraction = extraction_run(parsed.paragraphs, known)
+    order = reading_order(parsed.paragraphs, parsed.title)
     for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
         try:
-            return _article_store(parsed, extraction, known)
+            return _article_store(parsed, extraction, known, order)
         except OperationalError as error:
             if not _retryable(error) or attempt == DEADLOCK_ATTEMPTS:
                 raise
@@ -129,13 +131,15 @@ def _retryable(error: OperationalError) -> bool:
     return sqlstate in DEADLOCK_SQLSTATES and not transaction.get_connection().in_atomic_block
 
 
-def _article_store(parsed: ParsedArticle, extraction: Extraction, known: KnownEntities):
+def _article_store(
+    parsed: ParsedArticle, extraction: Extraction, known: KnownEntities, order: list[int]
+):
     with transaction.atomic():
         source = _source_get_or_create(parsed.source_domain)
         # Entities first, so a new story goes in with its entity names in one write.
         people, organisations = entities_resolve(extraction, known)
         names = _story_entity_names(people, organisations)
-        article, created = _article_lock_or_create(parsed, source, names)
+        article, created = _article_lock_or_create(parsed, source, names, order)
         if not created and article.content_hash == parsed.content_hash:
             return IngestResult("unchanged", article)  # a concurrent import stored it first
         if not created:
@@ -145,6 +149,7 @@ def _article_store(parsed: ParsedArticle, extraction: Extraction, known: KnownEn
             article.body = parsed.body
             article.content_hash = parsed.content_hash
             article.repaired_lines = list(parsed.repaired_lines)
+            article.reading_order = order
             article.entity_names = names
             article.save()
         _article_links_write(article, extraction, people, organisations, fresh=created)
@@ -175,7 +180,7 @@ def _source_get_or_create(domain: str) -> Source:
 
 
 def _article_lock_or_create(
-    parsed: ParsedArticle, source: Source, entity_names: str
+    parsed: ParsedArticle, source: Source, entity_names: str, order: list[int]
 ) -> tuple[Article, bool]:
     """The stored article for this URL, locked, or a new one; safe against concurrent imports."""
     for _attempt in range(5):
@@ -191,6 +196,7 @@ def _article_lock_or_create(
             body=parsed.body,
             content_hash=parsed.content_hash,
             repaired_lines=list(parsed.repaired_lines),
+            reading_order=order,
             entity_names=entity_names,
         )
         try:
@@ -386,7 +392,8 @@ def article_reextract(article_id: int, known: KnownEntities) -> Article | None:
             return None
         _article_links_write(article, extraction, people, organisations, fresh=False)
         article.entity_names = _story_entity_names(people, organisations)
-        article.save(update_fields=["entity_names", "updated"])
+        article.reading_order = reading_order(article.paragraphs, article.title)
+        article.save(update_fields=["entity_names", "reading_order", "updated"])
     return article
 
 
