@@ -4,13 +4,16 @@ The search page itself is put together in `articles.search`; the pages here are 
 person and organisation pages and the indexes.
 """
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Func, IntegerField, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -523,3 +526,99 @@ def archive_counts() -> dict[str, int]:
             counts[f"{label} {decision}"] = model.objects.filter(decision=decision).count()
     counts["import batches"] = ImportBatch.objects.count()
     return counts
+
+
+# --- About the archive -----------------------------------------------------------------------
+
+QUALITY_FILE = Path(__file__).resolve().parent / "quality.json"
+# The About page's counts are a few seconds' work on a large archive: kept this long.
+SUMMARY_CACHE_SECONDS = 300
+SUMMARY_CACHE_KEY = "archive-summary"
+
+
+def archive_summary() -> dict:
+    """What the archive holds, for the About page: counted at most every few minutes."""
+    return cache.get_or_set(SUMMARY_CACHE_KEY, _archive_summary_count, SUMMARY_CACHE_SECONDS)
+
+
+def _archive_summary_count() -> dict:
+    visible = {"not_an_entity": False, "article_count__gt": 0}
+    quotes = Quote.objects.exclude(status=Quote.Status.REJECTED).exclude(
+        Q(person__not_an_entity=True) | Q(organisation__not_an_entity=True)
+    )
+    return {
+        "stories": Article.objects.count(),
+        **Article.objects.aggregate(first=Min("published"), last=Max("published")),
+        "sources": Source.objects.filter(
+            Exists(Article.objects.filter(source=OuterRef("pk")))
+        ).count(),
+        "people": Person.objects.filter(**visible).count(),
+        "people_confirmed": Person.objects.filter(**visible, confirmed=True).count(),
+        "organisations": Organisation.objects.filter(**visible).count(),
+        "organisations_confirmed": Organisation.objects.filter(**visible, confirmed=True).count(),
+        "quotes": quotes.count(),
+        "quotes_verified": quotes.filter(status=Quote.Status.VERIFIED).count(),
+    }
+
+
+@dataclass
+class QualityRun:
+    measured_on: str
+    stories: int | None
+    date: str
+    command: str
+    pairs: list[tuple[str, str]]  # (measure, figure formatted), in the section's order
+
+
+@dataclass
+class QualitySection:
+    key: str
+    title: str
+    how: str | None
+    runs: list[QualityRun]
+
+
+def archive_quality() -> list[QualitySection]:
+    """The measured quality of the archive's machine work, as recorded in quality.json (see
+    its "about"); a figure not recorded reads "not yet measured"."""
+    recorded = json.loads(QUALITY_FILE.read_text(encoding="utf-8"))
+    sections = []
+    for section in recorded["sections"]:
+        measures = section["measures"]
+        runs = [
+            QualityRun(
+                measured_on=run["measured_on"],
+                stories=run.get("stories"),
+                date=run.get("date") or "",
+                command=run.get("command") or "",
+                pairs=[
+                    (
+                        measure["label"],
+                        _quality_figure(
+                            (run.get("figures") or {}).get(measure["key"]), measure["unit"]
+                        ),
+                    )
+                    for measure in measures
+                ],
+            )
+            for run in section.get("runs") or []
+        ]
+        sections.append(
+            QualitySection(
+                key=section["key"],
+                title=section["title"],
+                how=section.get("how"),
+                runs=runs,
+            )
+        )
+    return sections
+
+
+def _quality_figure(value, unit: str) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "not yet measured"
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "change":
+        return f"{value:+.3f}"
+    return f"{value:.3f}"

@@ -22,5 +22,6 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/feed/", feeds.organisation_feed, name="organisation_feed"),
     path("quotes/", views.quote_list, name="quotes"),
+    path("about/", views.about, name="about"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -198,6 +198,15 @@ def quote_list(request):
     return render(request, "articles/quote_list.html", context)
 
 
+@require_safe
+def about(request):
+    return render(
+        request,
+        "articles/about.html",
+        {"summary": selectors.archive_summary(), "quality": selectors.archive_quality()},
+    )
+
+
 ROBOTS = """User-agent: *
 Disallow: /search/
 Disallow: /quotes/?
