@@ -20,6 +20,7 @@ to bench/results/order.json.
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import time
@@ -36,6 +37,7 @@ from articles.ingest.order import STRIPPED, reading_order  # noqa: E402
 from articles.ingest.parse import parse  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "order.json"
+NOT_A_LETTER = re.compile(r"[\W_]+")
 
 
 def kendall_tau(sequence: list[int]) -> float:
@@ -57,15 +59,20 @@ def shuffled(paragraphs: list[str], rng: random.Random) -> tuple[list[str], list
     return [paragraphs[position].translate(STRIPPED) for position in positions], positions
 
 
+def _letters(paragraph: str) -> str:
+    """A paragraph's letters and digits, lower-cased: what stripping quotes leaves alike."""
+    return NOT_A_LETTER.sub("", paragraph.lower())
+
+
 def twins_matched(original: list[str], shuffled_paragraphs: list[str]) -> list[int] | None:
     """Each shuffled paragraph's position in the original story, found by its stripped text;
     None when the two files do not hold the same paragraphs."""
     positions_by_text = defaultdict(list)
     for position, paragraph in enumerate(original):
-        positions_by_text[paragraph.translate(STRIPPED).strip()].append(position)
+        positions_by_text[_letters(paragraph)].append(position)
     positions = []
     for paragraph in shuffled_paragraphs:
-        candidates = positions_by_text.get(paragraph.strip())
+        candidates = positions_by_text.get(_letters(paragraph))
         if not candidates:
             return None
         positions.append(candidates.pop(0))
