@@ -161,3 +161,17 @@ def test_reextract_fills_the_order_of_an_older_story(no_extractor):
 
     article.refresh_from_db()
     assert article.reading_order == reading_order(FILE_ORDER, TITLE)
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_order_with_the_paragraphs(client, no_extractor):
+    article = services.article_ingest(parse(story_file())).article
+    older = ArticleFactory(body="One.\nTwo.", reading_order=None)
+
+    detail = client.get(reverse("api:article-detail", args=[article.slug])).json()
+
+    assert detail["paragraphs"] == FILE_ORDER
+    assert detail["reading_order"] == reading_order(FILE_ORDER, TITLE)
+    assert detail["paragraphs"][detail["reading_order"][0]] == IN_ORDER[0]
+    older_detail = client.get(reverse("api:article-detail", args=[older.slug])).json()
+    assert older_detail["reading_order"] is None

@@ -183,8 +183,18 @@ class ArticleDetailSerializer(ArticleSerializer):
         child=serializers.CharField(), help_text="The story's text, one paragraph an item."
     )
 
+    reading_order = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        source="paragraph_order",
+        allow_null=True,
+        read_only=True,
+        help_text="Indexes into paragraphs in their estimated reading order (stories arrive "
+        "with their paragraphs shuffled; the order is estimated from the text), or null when "
+        "the story has none: read the paragraphs as given.",
+    )
+
     class Meta(ArticleSerializer.Meta):
-        fields = [*ArticleSerializer.Meta.fields, "paragraphs"]
+        fields = [*ArticleSerializer.Meta.fields, "paragraphs", "reading_order"]
 
 
 class EntitySerializer(serializers.ModelSerializer):
