@@ -9,6 +9,7 @@ Oversight" for "white house") and marks the words a reader excluded (`-trump`): 
 marked only where its words stand as the query places them, and an excluded word never.
 """
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -174,26 +175,41 @@ def _marked(tree, positions) -> set[tuple[int, int]]:
 
 # --- The texts ----------------------------------------------------------------------------
 
-_TOKENS_SQL = """
-    SELECT texts.n, parsed.token, types.alias = ANY(%(compound)s),
-           parsed.tokid = ANY(ARRAY(
-               SELECT maptokentype FROM pg_ts_config_map
-               WHERE mapcfg = %(config)s::regconfig))
+# Each text's tokens (type and text, in order) and the positions of the wanted lexemes, in
+# one statement: one row per text.
+_TEXTS_SQL = """
+    SELECT parsed.types, parsed.tokens, found.positions
     FROM unnest(%(texts)s::text[]) WITH ORDINALITY AS texts (body, n)
-    CROSS JOIN LATERAL ts_parse(
-        (SELECT cfgparser FROM pg_ts_config WHERE oid = %(config)s::regconfig), texts.body
-    ) WITH ORDINALITY AS parsed (tokid, token, i)
-    JOIN ts_token_type((SELECT cfgparser FROM pg_ts_config WHERE oid = %(config)s::regconfig))
-        AS types ON types.tokid = parsed.tokid
-    ORDER BY texts.n, parsed.i
+    CROSS JOIN LATERAL (
+        SELECT array_agg(tokid ORDER BY i) AS types, array_agg(token ORDER BY i) AS tokens
+        FROM ts_parse(%(parser)s::oid, texts.body) WITH ORDINALITY AS token (tokid, token, i)
+    ) AS parsed
+    CROSS JOIN LATERAL (
+        SELECT json_object_agg(words.lexeme, words.positions) AS positions
+        FROM unnest(to_tsvector(%(config)s::regconfig, texts.body)) AS words
+        WHERE words.lexeme = ANY(%(wanted)s::text[])
+    ) AS found
+    ORDER BY texts.n
 """
 
-_LEXEMES_SQL = """
-    SELECT texts.n, words.lexeme, words.positions
-    FROM unnest(%(texts)s::text[]) WITH ORDINALITY AS texts (body, n)
-    CROSS JOIN LATERAL unnest(to_tsvector(%(config)s::regconfig, texts.body)) AS words
-    WHERE words.lexeme = ANY(%(wanted)s::text[])
+# The configuration's parser, the token types it maps (given a position) and the compound
+# types: fixed by the migrations, read once per process.
+_TOKEN_TYPES_SQL = """
+    SELECT config.cfgparser,
+           ARRAY(SELECT DISTINCT maptokentype FROM pg_ts_config_map WHERE mapcfg = config.oid),
+           ARRAY(SELECT tokid FROM ts_token_type(config.cfgparser) WHERE alias = ANY(%s))
+    FROM pg_ts_config AS config WHERE config.oid = %s::regconfig
 """
+_token_types: dict = {}
+
+
+def _parser_and_types(cursor) -> tuple[int, frozenset, frozenset]:
+    key = (connection.settings_dict["NAME"], SEARCH_CONFIG)
+    if key not in _token_types:
+        cursor.execute(_TOKEN_TYPES_SQL, [list(COMPOUND_TOKENS), SEARCH_CONFIG])
+        parser, counted, compound = cursor.fetchone()
+        _token_types[key] = (parser, frozenset(counted), frozenset(compound))
+    return _token_types[key]
 
 
 @dataclass
@@ -231,31 +247,28 @@ class Marked:
 
 def mark_texts(texts: list[str], tsquery: str) -> list[Marked]:
     """Each text with the spans `tsquery` (the text form of the search's query) marks:
-    two statements whatever the number of texts."""
+    one statement whatever the number of texts."""
     tree = tsquery_tree(tsquery) if tsquery else None
     wanted = sorted(set(wanted_lexemes(tree))) if tree is not None else []
     if not texts:
         return []
     with connection.cursor() as cursor:
+        parser, counted, compound = _parser_and_types(cursor)
         cursor.execute(
-            _TOKENS_SQL,
-            {"texts": texts, "config": SEARCH_CONFIG, "compound": list(COMPOUND_TOKENS)},
+            _TEXTS_SQL,
+            {"texts": texts, "parser": parser, "config": SEARCH_CONFIG, "wanted": wanted},
         )
-        tokens = cursor.fetchall()
-        positions: dict[int, dict[str, list[int]]] = {}
-        if wanted:
-            cursor.execute(
-                _LEXEMES_SQL, {"texts": texts, "config": SEARCH_CONFIG, "wanted": wanted}
-            )
-            for number, lexeme, found in cursor.fetchall():
-                positions.setdefault(number, {})[lexeme] = found
-    by_text: dict[int, list] = {}
-    for number, token, compound, counted in tokens:
-        by_text.setdefault(number, []).append((token, compound, counted))
-    return [
-        _marked_text(text, by_text.get(number, []), tree, positions.get(number, {}))
-        for number, text in enumerate(texts, start=1)
-    ]
+        rows = cursor.fetchall()
+    marked = []
+    for text, (types, tokens, positions) in zip(texts, rows, strict=True):
+        if isinstance(positions, str):  # a driver that leaves json undecoded
+            positions = json.loads(positions)
+        tokens = [
+            (token, kind in compound, kind in counted)
+            for kind, token in zip(types or [], tokens or [], strict=True)
+        ]
+        marked.append(_marked_text(text, tokens, tree, positions or {}))
+    return marked
 
 
 def _marked_text(text, tokens, tree, positions) -> Marked:

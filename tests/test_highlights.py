@@ -112,6 +112,22 @@ def test_snippet_prefers_the_paragraph_holding_the_whole_phrase(client):
     assert "Then the" in row.snippet_html
 
 
+@pytest.mark.parametrize(
+    ("query", "paragraph", "marked"),
+    [
+        ("tries", "They kept trying all night.", "trying"),
+        ("hope", "Officials were hoping for calm.", "hoping"),
+        ("zelenskyy", "Then Zelenskyý spoke at length.", "Zelenskyý"),
+        ("ability", "Its abilities were doubted.", "abilities"),
+        ("100%", "Turnout rose to 100% in the north.", "100"),
+    ],
+)
+def test_snippet_finds_the_paragraph_whatever_form_the_word_takes(client, query, paragraph, marked):
+    ArticleFactory(title="Roundup", body=f"Opening words.\nMore about roads.\n{paragraph}")
+    (row,) = client.get(SEARCH, {"q": query}).context["results"].rows
+    assert marked_words(row.snippet_html) == [marked]
+
+
 def test_snippet_paragraph_is_escaped(client):
     ArticleFactory(
         title="Budget <b>vote</b>",
