@@ -114,10 +114,14 @@ def held_out_stories(corpus: Path = CORPUS, limit: int = 1000, seed: int = SEED)
 
 
 def figures(stories, seed: int = SEED) -> dict:
-    """Mean tau and first-paragraph share for the model and the baselines, and its cost."""
+    """Mean tau, first-paragraph share and previous-paragraph share for the model and the
+    baselines, and its cost. The previous-paragraph share (each paragraph but the opening
+    shown right after the one it followed) says whether "the paragraph before" can be trusted,
+    as a pronoun speaker ("he said") would need."""
     rng = random.Random(seed + 1)  # not the shuffle's own sequence
     taus = {"model": [], "file_order": [], "random": []}
     firsts = {"model": 0, "file_order": 0, "random": 0}
+    previous = {"model": 0, "file_order": 0, "random": 0}
     seconds = []
     for title, paragraphs, positions in stories:
         started = time.perf_counter()
@@ -132,9 +136,13 @@ def figures(stories, seed: int = SEED) -> dict:
         ):
             taus[name].append(kendall_tau(sequence))
             firsts[name] += sequence[0] == 0
+            previous[name] += sum(
+                sequence[place] == sequence[place - 1] + 1 for place in range(1, len(sequence))
+            )
     count = len(stories)
     if not count:
         return {"stories": 0}
+    followers = sum(len(story[1]) - 1 for story in stories)
     return {
         "stories": count,
         "paragraphs_mean": round(statistics.mean(len(story[1]) for story in stories), 1),
@@ -142,6 +150,7 @@ def figures(stories, seed: int = SEED) -> dict:
             name: {
                 "tau_mean": round(statistics.mean(taus[name]), 3),
                 "first_right": round(firsts[name] / count, 3),
+                "previous_right": round(previous[name] / followers, 3) if followers else None,
             }
             for name in taus
         },

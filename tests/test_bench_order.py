@@ -95,7 +95,13 @@ def test_a_small_training_run_writes_weights_that_order(training, tmp_path):
 
     weights = tmp_path / "weights.json"
 
-    about = training.main(["--stories", "60", "--held-out", "30", "--out", str(weights)])
+    about = training.main(
+        [
+            *("--stories", "60", "--held-out", "30", "--lexicon-stories", "300"),
+            "--out",
+            str(weights),
+        ]
+    )
 
     model = OrderModel.from_json(weights.read_text())
     assert about["training_stories"] > 40

@@ -52,12 +52,17 @@ NAME_BEFORE = re.compile(r"[A-Z][a-z]*\.? $")
 INDEFINITE = re.compile(r"\b(?:a|an) ([a-z]{3,})(?: ([a-z]{3,}))?")
 DEFINITE = re.compile(r"\b(?:the|this|that|these|those) ([a-z]{3,})(?: ([a-z]{3,}))?")
 DATELINE = re.compile(
-    r"^[A-Z][A-Z .,'/-]{2,40}(?:\([A-Za-z .&-]{2,30}\))?\s*[-\u2013\u2014:]{1,2}\s"
+    r"^[A-Z]{3,}[A-Z .'-]*(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?\s*"
+    r"(?:\([A-Za-z .&-]{2,30}\))?\s*[-\u2013\u2014:]{1,2}\s"
     r"|^\(?[A-Z][A-Za-z .]{1,30}\)? ?\((?:Reuters|AP|AFP|CNN|Bloomberg|UPI)\)"
     r"|^[A-Z][A-Za-z .]{1,30}, (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d"
 )
+EDITORIAL = re.compile(r"^(?:UPDATE|Update|CORRECTION|Correction|EDITORS? NOTE|Editors? [Nn]ote)\b")
+INDEFINITE_START = re.compile(r"^(?:A|An)\b")
 OUTLET_TAG = re.compile(r"\((?:Reuters|AP|AFP|CNN|Bloomberg|UPI)\)")
-CONTRAST = re.compile(r"^(?:But|However|Yet|Still|Nonetheless|Nevertheless|Though|Instead)\b")
+CONTRAST = re.compile(
+    r"^(?:But|However|Yet|Still|Nonetheless|Nevertheless|Though|Instead|So|Even so)\b"
+)
 ADDITION = re.compile(
     r"^(?:And|Also|In addition|Additionally|Moreover|Furthermore|Separately|Meanwhile|Besides"
     r"|Similarly|Likewise|Other|Another)\b"
@@ -82,6 +87,7 @@ RECENT = re.compile(r"\b(?:today|yesterday|tonight|this week|this morning|on \w+
 BACKGROUND = re.compile(
     r"\b(?:had been|had [a-z]+ed|last year|in (?:19|20)\d\d|previously|earlier|since)\b"
 )
+NOT_A_LETTER = re.compile(r"[\W_]+")
 DIGIT = re.compile(r"\d")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NOT_A_NAME_START = frozenset(
@@ -109,6 +115,9 @@ UNARY_FEATURES = (
     "centrality_z",
     "dateline",
     "outlet_tag",
+    "editorial",
+    "starts_indefinite",
+    "is_title",
     "starts_contrast",
     "starts_addition",
     "starts_time",
@@ -266,6 +275,10 @@ def _acronyms_spelt_out(text: str) -> set[str]:
     }
 
 
+def _letters(text: str) -> str:
+    return NOT_A_LETTER.sub("", text.lower())
+
+
 def _nouns(pattern: re.Pattern, lower: str) -> set[str]:
     return {
         word
@@ -332,6 +345,7 @@ def story_features(
     read = [_Paragraph.read(paragraph) for paragraph in paragraphs]
     count = len(read)
     title_words = _content_words(title.translate(STRIPPED))
+    title_key = _letters(title)
     introduced_anywhere = set().union(*(own.full for own in read))
     defined_anywhere = set().union(*(own.defined for own in read))
     lone_paragraphs = Counter(word for own in read for word in own.lone)
@@ -372,6 +386,9 @@ def story_features(
             "centrality_z": centrality_z[index],
             "dateline": float(bool(DATELINE.match(text))),
             "outlet_tag": float(bool(OUTLET_TAG.search(text[:80]))),
+            "editorial": float(bool(EDITORIAL.match(text))),
+            "starts_indefinite": float(bool(INDEFINITE_START.match(text))),
+            "is_title": float(bool(title_key) and _letters(text) == title_key),
             "starts_contrast": float(bool(CONTRAST.match(text))),
             "starts_addition": float(bool(ADDITION.match(text))),
             "starts_time": float(bool(TIME_LATER.match(text))),
