@@ -175,23 +175,6 @@ def _marked(tree, positions) -> set[tuple[int, int]]:
 
 # --- The texts ----------------------------------------------------------------------------
 
-# Each text's tokens (type and text, in order) and the positions of the wanted lexemes, in
-# one statement: one row per text.
-_TEXTS_SQL = """
-    SELECT parsed.types, parsed.tokens, found.positions
-    FROM unnest(%(texts)s::text[]) WITH ORDINALITY AS texts (body, n)
-    CROSS JOIN LATERAL (
-        SELECT array_agg(tokid ORDER BY i) AS types, array_agg(token ORDER BY i) AS tokens
-        FROM ts_parse(%(parser)s::oid, texts.body) WITH ORDINALITY AS token (tokid, token, i)
-    ) AS parsed
-    CROSS JOIN LATERAL (
-        SELECT json_object_agg(words.lexeme, words.positions) AS positions
-        FROM unnest(to_tsvector(%(config)s::regconfig, texts.body)) AS words
-        WHERE words.lexeme = ANY(%(wanted)s::text[])
-    ) AS found
-    ORDER BY texts.n
-"""
-
 # The configuration's parser, the token types it maps (given a position) and the compound
 # types: fixed by the migrations, read once per process.
 _TOKEN_TYPES_SQL = """
@@ -203,13 +186,54 @@ _TOKEN_TYPES_SQL = """
 _token_types: dict = {}
 
 
-def _parser_and_types(cursor) -> tuple[int, frozenset, frozenset]:
+def _parser_and_types() -> tuple[int, frozenset, frozenset]:
     key = (connection.settings_dict["NAME"], SEARCH_CONFIG)
     if key not in _token_types:
-        cursor.execute(_TOKEN_TYPES_SQL, [list(COMPOUND_TOKENS), SEARCH_CONFIG])
-        parser, counted, compound = cursor.fetchone()
+        with connection.cursor() as cursor:
+            cursor.execute(_TOKEN_TYPES_SQL, [list(COMPOUND_TOKENS), SEARCH_CONFIG])
+            parser, counted, compound = cursor.fetchone()
         _token_types[key] = (parser, frozenset(counted), frozenset(compound))
     return _token_types[key]
+
+
+class Reader:
+    """How PostgreSQL reads texts for one query: `sql` is an expression giving a text's
+    tokens and where the query's lexemes stand in it (one json value, so that a page's query
+    can read its texts in the same statement), and `mark` turns that into a Marked text."""
+
+    def __init__(self, tsquery: str):
+        self.tree = tsquery_tree(tsquery) if tsquery else None
+        self.wanted = sorted(set(wanted_lexemes(self.tree))) if self.tree is not None else []
+        self.parser, self.counted, self.compound = _parser_and_types()
+
+    def sql(self, text: str) -> tuple[str, list]:
+        """The expression reading the SQL expression `text` (named twice: keep it a column),
+        and its parameters."""
+        sql = f"""(
+            SELECT json_build_object(
+                'types', parsed.types, 'tokens', parsed.tokens, 'positions', found.positions)
+            FROM (
+                SELECT array_agg(tokid ORDER BY i) AS types, array_agg(token ORDER BY i) AS tokens
+                FROM ts_parse(%s::oid, {text}) WITH ORDINALITY AS token (tokid, token, i)
+            ) AS parsed, (
+                SELECT json_object_agg(words.lexeme, words.positions) AS positions
+                FROM unnest(to_tsvector(%s::regconfig, {text})) AS words
+                WHERE words.lexeme = ANY(%s::text[])
+            ) AS found
+        )"""
+        return sql, [self.parser, SEARCH_CONFIG, self.wanted]
+
+    def mark(self, text: str, reading) -> "Marked":
+        if isinstance(reading, str):  # a driver that leaves json undecoded
+            reading = json.loads(reading)
+        return _marked_text(
+            text,
+            reading.get("types") or [],
+            reading.get("tokens") or [],
+            (self.counted, self.compound),
+            self.tree,
+            reading.get("positions") or {},
+        )
 
 
 @dataclass
@@ -248,44 +272,35 @@ class Marked:
 def mark_texts(texts: list[str], tsquery: str) -> list[Marked]:
     """Each text with the spans `tsquery` (the text form of the search's query) marks:
     one statement whatever the number of texts."""
-    tree = tsquery_tree(tsquery) if tsquery else None
-    wanted = sorted(set(wanted_lexemes(tree))) if tree is not None else []
     if not texts:
         return []
+    reader = Reader(tsquery)
+    reading, parameters = reader.sql("texts.body")
     with connection.cursor() as cursor:
-        parser, counted, compound = _parser_and_types(cursor)
         cursor.execute(
-            _TEXTS_SQL,
-            {"texts": texts, "parser": parser, "config": SEARCH_CONFIG, "wanted": wanted},
+            f"SELECT {reading} FROM unnest(%s::text[]) WITH ORDINALITY AS texts (body, n) "
+            "ORDER BY texts.n",
+            [*parameters, texts],
         )
-        rows = cursor.fetchall()
-    marked = []
-    for text, (types, tokens, positions) in zip(texts, rows, strict=True):
-        if isinstance(positions, str):  # a driver that leaves json undecoded
-            positions = json.loads(positions)
-        tokens = [
-            (token, kind in compound, kind in counted)
-            for kind, token in zip(types or [], tokens or [], strict=True)
-        ]
-        marked.append(_marked_text(text, tokens, tree, positions or {}))
-    return marked
+        readings = [row[0] for row in cursor.fetchall()]
+    return [reader.mark(text, read) for text, read in zip(texts, readings, strict=True)]
 
 
-def _marked_text(text, tokens, tree, positions) -> Marked:
+def _marked_text(text, types, tokens, kinds, tree, positions) -> Marked:
     """Word positions counted as to_tsvector counts them: one for every token its
     configuration maps (stop words and compounds too), none for spaces and punctuation."""
+    counted, compound = kinds
+    parts = zip(types, tokens, strict=True)
+    if "".join(token for kind, token in parts if kind not in compound) != text:
+        return Marked(text, [], [])  # the parser read the text otherwise: mark nothing
     placed, words, offset = [], [], 0
-    for token, compound, counted in tokens:
-        if counted:
+    for kind, token in zip(types, tokens, strict=True):
+        if kind in counted:
             placed.append((offset, offset + len(token)))
-            if not compound:
+            if kind not in compound:
                 words.append(placed[-1])
-        if not compound:
-            if not text.startswith(token, offset):
-                return Marked(text, [], [])  # the parser read the text otherwise: mark nothing
+        if kind not in compound:
             offset += len(token)
-    if offset != len(text):
-        return Marked(text, [], [])
     spans = [
         (placed[first - 1][0], placed[last - 1][1])
         for first, last in _marked(tree, positions)

@@ -74,7 +74,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    TextField,
+    JSONField,
     Value,
     Window,
 )
@@ -377,36 +377,60 @@ def _any_article(mention_model, article_ids: list[int]):
     return RawSQL(f"{column} = ANY(%s)", (article_ids,), output_field=BooleanField())
 
 
-# The paragraph of a story that best matches the query: the one holding the whole query
-# (phrases in order, excluded words absent), else the one holding most of its words, else
-# the first. Only paragraphs whose text holds the beginning of a query word are read by
-# to_tsvector (reading every paragraph of the shown stories cost three times the old
-# headlines on the bench), so the snippet costs about what a headline of the opening did.
+# Paragraphs holding the beginning of a query word read at most, per shown story.
+SNIPPET_PARAGRAPHS_READ = 10
+# The paragraph of a story that best matches the query: the first holding the whole query
+# (phrases in order, excluded words absent), else the one holding the beginnings of most of
+# its words, else the first. Only paragraphs whose text holds the beginning of a query word
+# are read by to_tsvector, at most SNIPPET_PARAGRAPHS_READ of them, and the first query stops
+# at the first that matches (a scan of string_to_table's rows, in order, with no sort); the
+# fallback (a story found by its title or the names it mentions) reads none. Reading every
+# paragraph of the shown stories had cost three times the old headlines of their openings.
 _BEST_PARAGRAPH_SQL = f"""
-    SELECT paragraphs.text
-    FROM string_to_table("{Article._meta.db_table}"."body", E'\\n')
-        WITH ORDINALITY AS paragraphs (text, n)
-    -- OFFSET 0 keeps the subquery whole: inlined, to_tsvector would run once per use.
-    CROSS JOIN LATERAL (
-        SELECT CASE WHEN unaccent(paragraphs.text) ILIKE ANY(%s::text[])
-                    THEN to_tsvector(%s::regconfig, paragraphs.text) END AS words
-        OFFSET 0
-    ) AS read
-    ORDER BY read.words @@ %s::tsquery DESC NULLS LAST,
-             length(read.words) - length(ts_delete(read.words, %s::text[])) DESC NULLS LAST,
-             paragraphs.n
-    LIMIT 1
+    SELECT coalesce(
+        (SELECT candidates.text
+         FROM (SELECT paragraphs.text
+               FROM string_to_table("{Article._meta.db_table}"."body", E'\\n')
+                   AS paragraphs (text)
+               WHERE unaccent(paragraphs.text) ILIKE ANY(%s::text[])
+               LIMIT {SNIPPET_PARAGRAPHS_READ}) AS candidates
+         WHERE to_tsvector(%s::regconfig, candidates.text) @@ %s::tsquery
+         LIMIT 1),
+        (SELECT paragraphs.text
+         FROM string_to_table("{Article._meta.db_table}"."body", E'\\n')
+             WITH ORDINALITY AS paragraphs (text, n)
+         -- OFFSET 0 keeps the subquery whole: inlined, unaccent would run once per pattern.
+         CROSS JOIN LATERAL (SELECT unaccent(paragraphs.text) AS plain OFFSET 0) AS read
+         ORDER BY (SELECT count(*) FROM unnest(%s::text[]) AS pattern
+                   WHERE read.plain ILIKE pattern) DESC,
+                  paragraphs.n
+         LIMIT 1)
+    ) AS text
 """
 
 
-def best_paragraph(parsed: ParsedQuery) -> RawSQL:
-    """An annotation: the story's paragraph that best matches the query (see above)."""
-    wanted = sorted(set(highlights.wanted_lexemes(highlights.tsquery_tree(parsed.tsquery))))
-    return RawSQL(
-        _BEST_PARAGRAPH_SQL,
-        (word_patterns(wanted), SEARCH_CONFIG, parsed.tsquery, wanted),
-        output_field=TextField(),
-    )
+def snippet_readings(reader: highlights.Reader, tsquery: str) -> dict:
+    """Annotations for the shown page's stories: the paragraph that best matches the query
+    (see above) and the title, each with PostgreSQL's reading of it for `reader`, in the
+    same statement as the stories."""
+    table = Article._meta.db_table
+    paragraph_reading, reading_parameters = reader.sql("best.text")
+    title_reading, title_parameters = reader.sql(f'"{table}"."title"')
+    paragraph = f"""(
+        SELECT json_build_object('text', best.text, 'reading', {paragraph_reading})
+        FROM ({_BEST_PARAGRAPH_SQL} OFFSET 0) AS best
+    )"""
+    patterns = word_patterns(reader.wanted)
+    best_parameters = [patterns, SEARCH_CONFIG, tsquery, patterns]
+    return {
+        # jsonb: the type Django's JSONField reads.
+        "paragraph": RawSQL(
+            f"{paragraph}::jsonb", (*reading_parameters, *best_parameters), output_field=JSONField()
+        ),
+        "title_reading": RawSQL(
+            f"{title_reading}::jsonb", title_parameters, output_field=JSONField()
+        ),
+    }
 
 
 def word_patterns(lexemes: list[str]) -> list[str]:
@@ -640,14 +664,11 @@ def _result_rows(page_ids: list[int], parsed: ParsedQuery) -> list[ResultRow]:
         .only("title", "slug", "published", "url", "source__name", "source__slug")
     )
     if parsed.query is not None:
-        articles = articles.annotate(paragraph=best_paragraph(parsed))
+        reader = highlights.Reader(parsed.tsquery)
+        articles = articles.annotate(**snippet_readings(reader, parsed.tsquery))
     else:
         articles = articles.annotate(opening=Left("body", 320))
     by_pk = {article.pk: article for article in articles}
-    if parsed.query is not None:
-        # Titles and chosen paragraphs marked in two statements for the whole page.
-        texts = [text for pk in page_ids for text in (by_pk[pk].title, by_pk[pk].paragraph)]
-        marked = iter(highlights.mark_texts(texts, parsed.tsquery))
     article_prefix = _url_prefix("articles:article")
     # The story's page marks the same words.
     query_string = "?" + urlencode({"q": parsed.text}) if parsed.query is not None else ""
@@ -657,7 +678,9 @@ def _result_rows(page_ids: list[int], parsed: ParsedQuery) -> list[ResultRow]:
     for pk in page_ids:
         article = by_pk[pk]
         if parsed.query is not None:
-            title_html, snippet_html = next(marked).html, next(marked).snippet()
+            paragraph = article.paragraph
+            title_html = reader.mark(article.title, article.title_reading).html
+            snippet_html = reader.mark(paragraph["text"], paragraph["reading"]).snippet()
         else:
             opening = article.opening.split("\n", 1)[0]
             snippet = opening if len(opening) < 300 else opening[:300].rsplit(" ", 1)[0] + " …"
