@@ -214,6 +214,25 @@ def processes_start(environment: dict, port: int, editors: int, logs: Path) -> l
     return processes
 
 
+def cpu_seconds(process) -> float:
+    """CPU time of a process and its children so far (gunicorn: the arbiter and workers)."""
+    import psutil
+
+    try:
+        tree = [psutil.Process(process.pid)]
+        tree += tree[0].children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for member in tree:
+        try:
+            times = member.cpu_times()
+        except psutil.NoSuchProcess:  # a worker replaced meanwhile (max_requests)
+            continue
+        total += times.user + times.system
+    return total
+
+
 def processes_stop(processes: list) -> None:
     for process in processes:
         if process.poll() is None:
@@ -308,6 +327,7 @@ def report_print(report: dict) -> None:
             f"{label:<28}{row['requests']:>9}{row['errors']:>8}{row['requests_per_second']:>8}"
             f"{row['p50_ms'] or 0:>9.0f}{row['p95_ms'] or 0:>9.0f}"
         )
+    print(f"gunicorn CPU: {report['gunicorn_cpu_ms_per_request']} ms a request")
     for error in report["errors"]:
         print(f"error x{error['count']}: {error['name']}: {error['error']}")
 
@@ -381,17 +401,27 @@ def main(argv=None) -> dict:
             environment = production_environment(arguments.database, port)
             processes = processes_start(environment, port, arguments.editors, folder)
             try:
+                cpu_before = cpu_seconds(processes[0])
                 prefix = locust_run(
                     port, arguments.readers, arguments.editors, arguments.seconds,
                     arguments.think, folder, targets, password,
                 )  # fmt: skip
                 report.update(stats_read(prefix))
+                # What serving cost the web server (not PostgreSQL): CPU ms a request, from
+                # which the requests/s of idle cores can be estimated on a busy machine.
+                cpu = cpu_seconds(processes[0]) - cpu_before
+                report["gunicorn_cpu_seconds"] = round(cpu, 1)
+                report["gunicorn_cpu_ms_per_request"] = round(
+                    1000 * cpu / max(report["overall"]["requests"], 1), 1
+                )
             finally:
                 processes_stop(processes)
                 report["load_average_after"] = [round(load, 2) for load in os.getloadavg()]
-                report["server_errors_logged"] = (
-                    (folder / "gunicorn.log").read_text().count("Internal Server Error")
-                )
+                served = (folder / "gunicorn.log").read_text(errors="replace")
+                report["server_errors_logged"] = served.count("Internal Server Error")
+                # Kept for a look at what the server said (access log, tracebacks).
+                arguments.results.mkdir(parents=True, exist_ok=True)
+                (arguments.results / "load-gunicorn.log").write_text(served)
     finally:
         database_use(original_name)
         if not (arguments.keep or arguments.reuse):

@@ -73,6 +73,7 @@ def test_a_small_load_run_serves_readers_and_an_editor_without_an_error(tmp_path
     overall = report["overall"]
     assert overall["requests"] == sum(row["requests"] for row in classes.values())
     assert overall["requests_per_second"] > 0
+    assert report["gunicorn_cpu_ms_per_request"] > 0
     assert "requests" in run.stdout and "p95 ms" in run.stdout
     # The run dropped its database.
     with connection._nodb_cursor() as cursor:
