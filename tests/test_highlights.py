@@ -224,3 +224,25 @@ def test_clear_link_keeps_the_other_parameters(client):
     article = ArticleFactory(title="The talks", body="Talks went on.")
     _, html = story(client, article, q="talks", order="file")
     assert '<a href="?order=file">clear</a>' in html
+
+
+def test_marks_follow_the_paragraphs_in_either_order_and_links_keep_both(client):
+    article = ArticleFactory(
+        title="Budget",
+        body="The vote on the budget came last.\nIt opened with sanctions.\nThen sanctions again.",
+        reading_order=[1, 2, 0],
+    )
+    _, html = story(client, article, q="sanctions budget")
+    body = html.split('class="story-body"')[1]
+    assert re.findall(r"<p>(.*?)</p>", body)[:3] == [
+        "It opened with <mark>sanctions</mark>.",
+        "Then <mark>sanctions</mark> again.",
+        "The vote on the <mark>budget</mark> came last.",
+    ]
+    assert 'href="?q=sanctions+budget&amp;order=file"' in html
+
+    _, html = story(client, article, q="sanctions budget", order="file")
+    body = html.split('class="story-body"')[1]
+    assert re.findall(r"<p>(.*?)</p>", body)[0] == "The vote on the <mark>budget</mark> came last."
+    assert '<a href="?order=file">clear</a>' in html
+    assert "4 matches" in html
