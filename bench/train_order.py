@@ -122,7 +122,8 @@ def lexicon_count(stories) -> Lexicon:
                 start_used[start] += 1
     elsewhere = paragraphs_seen - openings
     words = {}
-    for word, uses in used.most_common(LEXICON_WORDS):
+    # Most used first, ties by the word: the same lexicon whatever the hash seed.
+    for word, uses in sorted(used.items(), key=lambda item: (-item[1], item[0]))[:LEXICON_WORDS]:
         if uses < LEXICON_MIN_STORIES:
             break
         opening_rate = (in_openings[word] + 1) / (openings + 2)

@@ -300,7 +300,8 @@ def paragraph_start(text: str) -> tuple[str, str]:
 
 
 def _lexical(text: str, lexicon: Lexicon) -> tuple[float, float, float]:
-    known = [lexicon.words[word] for word in paragraph_words(text) if word in lexicon.words]
+    # Sorted: sums in the same order on every run, whatever the hash seed.
+    known = [lexicon.words[word] for word in sorted(paragraph_words(text)) if word in lexicon.words]
     position = sum(pair[0] for pair in known) / len(known) if known else 0.0
     opening = sum(pair[1] for pair in known) / len(known) if known else 0.0
     one_word, two_words = paragraph_start(text)
