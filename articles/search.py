@@ -44,7 +44,7 @@ Measured with bench/search.py on 100,000 stories, through the test client with r
 a 2-core machine shared with other work (load average about 2.2), run alternately with the
 previous version: p50 91-97 ms and p95 134-153 ms over the fixed mix (previously 118-126 and
 173-177); a common word 114-122/125-144 ms, a phrase 133-142/178-181 ms. Most of what is left
-is PostgreSQL (candidates, the sample count, ts_headline, facets); per-link URL work is done
+is PostgreSQL (candidates, the sample count, snippets, facets); per-link URL work is done
 once per request (see the link tags in articles/templatetags/archive.py). The naive plan took
 over a second for a common word, and nine seconds for a phrase of common words in an unusual
 order.
@@ -61,7 +61,6 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.postgres.search import (
-    SearchHeadline,  # noqa: F401 - selectors.quote_list marks quotes with it
     SearchQuery,
     SearchRank,
 )
@@ -109,14 +108,6 @@ WALK_COST_RATIO = 1
 # The planner's estimate below which the date walk is not even considered.
 WALK_MIN_ESTIMATE_FACTOR = 5
 COUNT_LIMIT = 5000
-# Private-use characters mark highlights: they cannot be confused with escaped stored text.
-HIGHLIGHT_START = "\ue000"
-HIGHLIGHT_STOP = "\ue001"
-# ts_headline drops anything that looks like an HTML tag; angle brackets travel through it as
-# these stand-ins so that the snippet shows the stored text as it is, escaped.
-LESS_THAN = "\ue002"
-GREATER_THAN = "\ue003"
-
 SORTS = ("relevance", "newest", "oldest")
 # Finding and counting the candidates is cancelled after this long (settings may override).
 SEARCH_TIMEOUT_MS = 2000
@@ -444,16 +435,6 @@ def word_patterns(lexemes: list[str]) -> list[str]:
         escaped = beginning.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         patterns.append(f"%{escaped}%")
     return patterns
-
-
-def mark_highlights(text: str) -> SafeString:
-    """Escape stored text, then turn the sentinel markers into <mark> elements."""
-    escaped = escape(text.replace(LESS_THAN, "<").replace(GREATER_THAN, ">"))
-    if escaped.count(HIGHLIGHT_START) != escaped.count(HIGHLIGHT_STOP):
-        escaped = escaped.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, "")
-    return mark_safe(  # noqa: S308 - escaped above; only our own markers become tags
-        escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
-    )
 
 
 # --- The search page, put together -------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Func, IntegerField, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from articles import highlights, search
@@ -386,7 +387,9 @@ def entity_list(kind: EntityKind, queryset, page_number):
     return Paginator(entities, ENTITY_PAGE_SIZE).get_page(page_number)
 
 
-def quote_list(queryset, query, page_number):
+def quote_list(queryset, parsed, page_number):
+    """A page of quotes, newest story first, with the words of `parsed` (a ParsedQuery)
+    marked as the search page marks them."""
     quotes = (
         queryset.exclude(status=Quote.Status.REJECTED)
         .exclude(Q(person__not_an_entity=True) | Q(organisation__not_an_entity=True))
@@ -409,26 +412,15 @@ def quote_list(queryset, query, page_number):
         .order_by("-article__published", "-article_id", "paragraph", "start")
     )
     page = Paginator(quotes, QUOTES_PAGE_SIZE).get_page(page_number)
-    if query is not None:
-        ids = [quote.pk for quote in page.object_list]
-        highlighted = dict(
-            Quote.objects.filter(pk__in=ids).values_list(
-                "pk",
-                search.SearchHeadline(
-                    "text",
-                    query,
-                    config=search.SEARCH_CONFIG,
-                    start_sel=search.HIGHLIGHT_START,
-                    stop_sel=search.HIGHLIGHT_STOP,
-                    highlight_all=True,
-                ),
-            )
-        )
-        for quote in page.object_list:
-            quote.text_html = search.mark_highlights(highlighted.get(quote.pk, quote.text))
+    if parsed.query is not None:
+        texts = [quote.text for quote in page.object_list]
+        for quote, marked in zip(
+            page.object_list, highlights.mark_texts(texts, parsed.tsquery), strict=True
+        ):
+            quote.text_html = marked.html
     else:
         for quote in page.object_list:
-            quote.text_html = search.mark_highlights(quote.text)
+            quote.text_html = escape(quote.text)
     return page
 
 

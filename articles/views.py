@@ -192,7 +192,7 @@ def quote_list(request):
         return render(request, "articles/quote_list.html", context, status=400)
     queryset = filterset.qs
     context["page"] = selectors.quote_list(
-        queryset, filterset.parsed_query.query, filterset.form.cleaned_data.get("page")
+        queryset, filterset.parsed_query, filterset.form.cleaned_data.get("page")
     )
     context["parsed"] = filterset.parsed_query
     return render(request, "articles/quote_list.html", context)

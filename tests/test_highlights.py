@@ -246,3 +246,13 @@ def test_marks_follow_the_paragraphs_in_either_order_and_links_keep_both(client)
     assert re.findall(r"<p>(.*?)</p>", body)[0] == "The vote on the <mark>budget</mark> came last."
     assert '<a href="?order=file">clear</a>' in html
     assert "4 matches" in html
+
+
+def test_quotes_page_marks_words_as_the_search_does(client):
+    article = ArticleFactory(title="Talks", body="x")
+    QuoteFactory(article=article, text="The White House and the House <b>Oversight</b> panel")
+    html = client.get(reverse("articles:quotes"), {"q": '"white house" -budget'}).content.decode()
+    assert marked_words(html) == ["White House"]
+    assert "the House &lt;b&gt;Oversight&lt;/b&gt; panel" in html
+    html = client.get(reverse("articles:quotes")).content.decode()
+    assert "<mark>" not in html and "&lt;b&gt;Oversight&lt;/b&gt;" in html

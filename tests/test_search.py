@@ -101,15 +101,6 @@ def test_highlighted_snippet_is_escaped(client):
     assert "&amp; 1 &lt; 2" in html
 
 
-def test_stored_sentinels_cannot_forge_markup():
-    text = (
-        f"a {search.HIGHLIGHT_START}<img src=x>{search.HIGHLIGHT_STOP} b {search.HIGHLIGHT_START}"
-    )
-    html = search.mark_highlights(text)
-    assert "<img" not in html
-    assert "<mark>" not in html
-
-
 def test_people_and_organisations_shown_per_result(client):
     person = PersonFactory(name="Dmitry Peskov")
     organisation = OrganisationFactory(name="Kremlin")
