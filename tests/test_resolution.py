@@ -467,3 +467,23 @@ def test_a_name_without_middle_initial_joins_neither_of_two_namesakes():
     services.archive_resolve()
     assert names() == ["George Bush", "George H.W. Bush", "George W. Bush"]
     assert stories_of("George H.W. Bush") == 2
+
+
+def test_the_lookups_of_a_story_do_not_grow_with_the_names_it_holds():
+    """A story naming twelve known people costs the same lookups as one naming two: the
+    entries its names can be are read once per kind of lookup, not once per name."""
+    known = [f"Given{n} Family{n}" for n in range(12)]
+    store(*known)
+
+    def person_lookups(*people: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            store(*people)
+        return sum(
+            'FROM "articles_person"' in query["sql"] and query["sql"].startswith("SELECT")
+            for query in queries.captured_queries
+        )
+
+    two, twelve = person_lookups(*known[:2]), person_lookups(*known)
+    assert twelve == two
+    assert sorted(names()) == sorted(known)
+    assert {stories_of(name) for name in known[:2]} == {3}

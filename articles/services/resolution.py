@@ -21,7 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber, Upper
 
 from articles.ingest.lexicon import (
     GENERIC_ORGANISATION_WORDS,
@@ -107,17 +108,18 @@ def entities_resolve(
 def _resolve(model, found: list[FoundEntity], known_names: dict[str, str]):
     groups = _groups(found, known_names)
     story_surnames = Counter(surname(group.name) for group in groups.values())
+    stored_entries = _StoredEntries(model, groups.values())
     resolved: dict[str, Resolved] = {}
     # One order for every import, so concurrent imports create rows without deadlock.
     for key in sorted(groups):
         group = groups[key]
         stored = None
         if model is Person and not group.confirmed:
-            stored = _person_match(group.name, story_surnames)
+            stored = _person_match(group.name, story_surnames, stored_entries)
         elif not group.confirmed:
-            stored = _organisation_match(group.name)
+            stored = _organisation_match(group.name, stored_entries)
         if stored is None:
-            stored = _entity_get_or_create(model, group.name)
+            stored = stored_entries.get_or_create(group.name)
         if stored.not_an_entity:
             continue
         entry = Resolved(
@@ -149,15 +151,78 @@ def _groups(found: list[FoundEntity], known_names: dict[str, str]) -> dict[str, 
     return groups
 
 
-def _person_match(name: str, story_surnames: Counter) -> Person | None:
+class _StoredEntries:
+    """The stored entries one story's names can resolve to, read in one query per kind of
+    lookup (exact name, key, merged key, surname) rather than several queries per name: a
+    story names ten to twenty people and organisations, and each round trip costs more than
+    the lookup. Lists are in the order every lookup weighs them: most stories first, then
+    oldest. An entry the story creates joins them, so a second form of a new name finds it.
+    """
+
+    def __init__(self, model, groups):
+        self.model = model
+        unconfirmed = [group.name for group in groups if not group.confirmed]
+        key_of = name_key if model is Person else organisation_key
+        keys = {key_of(name) for name in unconfirmed} - {""}
+        families = {
+            surname(name) for name in unconfirmed if model is Person and is_surname_only(name)
+        }
+        self.by_name = {
+            entity.name.upper(): entity
+            for entity in model.objects.annotate(upper_name=Upper("name")).filter(
+                upper_name__in=[group.name.upper() for group in groups]
+            )
+        }
+        live = model.objects.filter(not_an_entity=False).order_by("-article_count", "pk")
+        self.by_key = _grouped(live.filter(name_key__in=keys), lambda entity: [entity.name_key])
+        self.by_merged_key = _grouped(
+            live.filter(merged_keys__overlap=list(keys)) if keys else live.none(),
+            lambda entity: set(entity.merged_keys) & keys,
+        )
+        # A common surname has hundreds of full names: only the first few of each are weighed.
+        ranked = Window(
+            RowNumber(), partition_by=F("surname"), order_by=[F("article_count").desc(), "pk"]
+        )
+        self.by_surname = _grouped(
+            live.filter(surname__in=families)
+            .exclude(name_key="")
+            .annotate(rank=ranked)
+            .filter(rank__lte=SURNAME_CANDIDATES)
+            if families
+            else live.none(),
+            lambda entity: [entity.surname],
+        )
+
+    def get_or_create(self, name: str):
+        """The entry of exactly this name, created when there is none."""
+        stored = self.by_name.get(name.upper())
+        if stored is None:
+            stored = _entity_create(self.model, name)
+            self.by_name[name.upper()] = stored
+            if stored.name_key and not stored.not_an_entity:
+                self.by_key.setdefault(stored.name_key, []).append(stored)
+                if self.model is Person:
+                    self.by_surname.setdefault(stored.surname, []).append(stored)
+        return stored
+
+
+def _grouped(entities, keys_of) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for entity in entities:
+        for key in keys_of(entity):
+            grouped.setdefault(key, []).append(entity)
+    return grouped
+
+
+def _person_match(name: str, story_surnames: Counter, stored: _StoredEntries) -> Person | None:
     """The stored person a name found in a story stands for, or None for a new entry."""
-    exact = Person.objects.filter(name__iexact=name).first()
+    exact = stored.by_name.get(name.upper())
     if is_surname_only(name):
         family = surname(name)
         # Another person of this surname in the story makes the lone surname ambiguous.
         if story_surnames[family] > 1 or family in PLACES or family in NATIONALITIES:
             return exact
-        dominant = surname_dominant(family)
+        dominant = _dominant(stored.by_surname.get(family, [])[:SURNAME_CANDIDATES])
         if dominant is not None and not (exact and pair_is_distinct(exact, dominant)):
             return dominant
         return exact
@@ -166,11 +231,9 @@ def _person_match(name: str, story_surnames: Counter) -> Person | None:
     key = name_key(name)
     if not key:
         return None
-    candidates = Person.objects.filter(name_key=key, not_an_entity=False).order_by(
-        "-article_count", "pk"
-    )[:SURNAME_CANDIDATES]
-    return next(iter(compatible_namesakes(name, list(candidates))), None) or _merged_into(
-        Person, key
+    candidates = stored.by_key.get(key, [])[:SURNAME_CANDIDATES]
+    return next(iter(compatible_namesakes(name, candidates)), None) or next(
+        iter(stored.by_merged_key.get(key, [])), None
     )
 
 
@@ -191,38 +254,31 @@ def compatible_namesakes(name: str, candidates: list[Person]) -> list[Person]:
     return fitting
 
 
-def _organisation_match(name: str) -> Organisation | None:
+def _organisation_match(name: str, stored: _StoredEntries) -> Organisation | None:
     """The stored organisation a found name is: by exact name, else by its key ("F.B.I.",
-    "The FBI" and "FBI" are one)."""
-    exact = Organisation.objects.filter(name__iexact=name).first()
+    "The FBI" and "FBI" are one), else the entry an entry of that key was merged into ("U.S.
+    Treasury" into "Treasury"), so each later story naming it does not make the split again."""
+    exact = stored.by_name.get(name.upper())
     key = organisation_key(name)
     if exact is not None or not key:
         return exact
-    return (
-        Organisation.objects.filter(name_key=key, not_an_entity=False)
-        .order_by("-article_count", "pk")
-        .first()
-    ) or _merged_into(Organisation, key)
-
-
-def _merged_into(model, key: str):
-    """The entry that an entry of this key was merged into ("U.S. Treasury" into "Treasury"),
-    so each later story naming it does not make the split again."""
-    return (
-        model.objects.filter(merged_keys__contains=[key], not_an_entity=False)
-        .order_by("-article_count", "pk")
-        .first()
-    )
+    return next(iter(stored.by_key.get(key, []) or stored.by_merged_key.get(key, [])), None)
 
 
 def surname_dominant(family: str) -> Person | None:
-    """The full-name person who holds most stories under this surname, if one clearly does.
-    A "Jr." of the same name counts with him, not against him: it may be the same man."""
-    candidates = list(
-        Person.objects.filter(surname=family, not_an_entity=False)
-        .exclude(name_key="")
-        .order_by("-article_count", "pk")[:SURNAME_CANDIDATES]
+    """The full-name person who holds most stories under this surname, if one clearly does."""
+    return _dominant(
+        list(
+            Person.objects.filter(surname=family, not_an_entity=False)
+            .exclude(name_key="")
+            .order_by("-article_count", "pk")[:SURNAME_CANDIDATES]
+        )
     )
+
+
+def _dominant(candidates: list[Person]) -> Person | None:
+    """Of full-name people of one surname, most stories first, the one who clearly holds
+    them. A "Jr." of the same name counts with him, not against him: it may be the same man."""
     if not candidates:
         return None
     top = candidates[0]
@@ -237,19 +293,20 @@ def surname_dominant(family: str) -> Person | None:
     return None
 
 
-def _entity_get_or_create(model, name: str):
+def _entity_create(model, name: str):
+    """A new entry of this name, or the one a concurrent import created first."""
     for _attempt in range(5):
-        stored = model.objects.filter(name__iexact=name).first()
-        if stored is not None:
-            return stored
         fields = {"name": name, "slug": unique_slug(model, name, model._meta.model_name)}
         fields.update(entity_keys(model, name))
         try:
-            # The unique Upper(name) constraint settles concurrent creations of one name.
+            # The unique Upper(name) constraint settles concurrent creations of one name; a
+            # slug taken meanwhile fails the same way and the next attempt picks another.
             with transaction.atomic():
                 return model.objects.create(**fields)
         except IntegrityError:
-            continue
+            stored = model.objects.filter(name__iexact=name).first()
+            if stored is not None:
+                return stored
     raise IntegrityError(f"could not store the {model._meta.verbose_name} {name!r}")
 
 
