@@ -56,6 +56,8 @@ STARTUP_SECONDS = 120
 TARGETS_ENVIRONMENT = "ARCHIVE_LOAD_TARGETS"
 EDITOR_PASSWORD_ENVIRONMENT = "ARCHIVE_LOAD_EDITOR_PASSWORD"
 STORIES_PER_UPLOAD = 3
+# How long a run may go on past --seconds for the editors to finish --imports imports.
+IMPORTS_WAIT_SECONDS = 600
 WORD = re.compile(r"[a-z]{5,}")
 
 
@@ -248,9 +250,19 @@ def processes_stop(processes: list) -> None:
 # --- Running locust and reading its figures ------------------------------------------------------
 
 
-def locust_run(port: int, readers: int, editors: int, seconds: int, think: str, folder: Path,
-               targets: dict, editor_password: str) -> Path:  # fmt: skip
-    """Locust headless on this file, every user started within a second; its CSV prefix."""
+def locust_run(
+    port: int,
+    readers: int,
+    editors: int,
+    seconds: int,
+    think: str,
+    folder: Path,
+    targets: dict,
+    editor_password: str,
+    imports: int,
+) -> tuple[Path, float]:
+    """Locust headless on this file, every user started within a second, for `seconds` and
+    until every editor finished `imports` imports; its CSV prefix and how long it ran."""
     (folder / "targets.json").write_text(json.dumps(targets))
     environment = {
         **os.environ,
@@ -258,25 +270,28 @@ def locust_run(port: int, readers: int, editors: int, seconds: int, think: str, 
         EDITOR_PASSWORD_ENVIRONMENT: editor_password,
         "ARCHIVE_LOAD_THINK": think,
         "ARCHIVE_LOAD_EDITORS": str(editors),
+        "ARCHIVE_LOAD_SECONDS": str(seconds),
+        "ARCHIVE_LOAD_IMPORTS": str(imports * editors),
     }
     users = readers + editors
     prefix = folder / "locust"
     classes = ["Reader", "Editor"] if editors else ["Reader"]
+    started = time.monotonic()
     subprocess.run(
         [
             sys.executable, "-m", "locust", "-f", str(Path(__file__).resolve()),
             "--headless", "--host", f"http://127.0.0.1:{port}",
             "--users", str(users), "--spawn-rate", str(max(users, 1)),
-            "--run-time", f"{seconds}s", "--stop-timeout", "10",
+            "--stop-timeout", "10",
             "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
             *classes,
         ],
         env=environment,
         cwd=ROOT,
         check=False,  # locust exits 1 when a request failed: the report says which
-        timeout=seconds + 120,
+        timeout=seconds + IMPORTS_WAIT_SECONDS + 120,
     )  # fmt: skip
-    return prefix
+    return prefix, time.monotonic() - started
 
 
 def _number(text: str) -> float | None:
@@ -341,6 +356,12 @@ def arguments_parse(argv=None) -> argparse.Namespace:
     parser.add_argument("--editors", type=int, default=1)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument(
+        "--imports",
+        type=int,
+        default=0,
+        help="go on past --seconds until each editor finished this many imports",
+    )
+    parser.add_argument(
         "--think", default="1-3", help="seconds a reader waits between pages, MIN-MAX"
     )
     parser.add_argument(
@@ -402,10 +423,11 @@ def main(argv=None) -> dict:
             processes = processes_start(environment, port, arguments.editors, folder)
             try:
                 cpu_before = cpu_seconds(processes[0])
-                prefix = locust_run(
+                prefix, seconds_run = locust_run(
                     port, arguments.readers, arguments.editors, arguments.seconds,
-                    arguments.think, folder, targets, password,
+                    arguments.think, folder, targets, password, arguments.imports,
                 )  # fmt: skip
+                report["seconds_run"] = round(seconds_run, 1)
                 report.update(stats_read(prefix))
                 # What serving cost the web server (not PostgreSQL): CPU ms a request, from
                 # which the requests/s of idle cores can be estimated on a busy machine.
@@ -442,7 +464,8 @@ if __name__ == "__main__":
 
 # --- The scenario, read by locust (`locust -f bench/load.py`) ------------------------------------
 
-from locust import HttpUser, between, task  # noqa: E402
+import gevent  # noqa: E402
+from locust import HttpUser, between, events, task  # noqa: E402
 
 
 def _targets() -> dict:
@@ -454,6 +477,23 @@ THINK_MIN, THINK_MAX = (
     float(part) for part in os.environ.get("ARCHIVE_LOAD_THINK", "1-3").split("-")
 )
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+IMPORTS_FINISHED = [0]
+
+
+@events.test_start.add_listener
+def _stop_in_time(environment, **kwargs):
+    """Stop after ARCHIVE_LOAD_SECONDS, once the editors finished ARCHIVE_LOAD_IMPORTS
+    imports (a run that must see an import through does not depend on the machine's speed)."""
+
+    def stop():
+        gevent.sleep(float(os.environ.get("ARCHIVE_LOAD_SECONDS", "60")))
+        deadline = time.monotonic() + IMPORTS_WAIT_SECONDS
+        wanted = int(os.environ.get("ARCHIVE_LOAD_IMPORTS", "0"))
+        while IMPORTS_FINISHED[0] < wanted and time.monotonic() < deadline:
+            gevent.sleep(0.5)
+        environment.runner.quit()
+
+    gevent.spawn(stop)
 
 
 class Reader(HttpUser):
@@ -579,6 +619,7 @@ class Editor(HttpUser):
         )
         batch_url = preview.headers.get("Location", "")
         if "/batch/" not in batch_url:
+            IMPORTS_FINISHED[0] += 1  # failed, and counted as such: the run may stop
             return
         batch = self._send("GET", batch_url, "admin batch page (preview)")
         self._send(
@@ -590,3 +631,4 @@ class Editor(HttpUser):
         )
         self._send("GET", batch_url, "admin batch page (progress)")
         self._send("GET", batch_url.replace("/batch/", "/progress/"), "admin batch progress")
+        IMPORTS_FINISHED[0] += 1

@@ -44,7 +44,8 @@ def test_a_small_load_run_serves_readers_and_an_editor_without_an_error(tmp_path
     run = subprocess.run(
         [
             sys.executable, "bench/load.py",
-            "--readers", "3", "--editors", "1", "--seconds", "5", "--think", "0-0.2",
+            "--readers", "3", "--editors", "1", "--seconds", "5", "--imports", "1",
+            "--think", "0-0.2",
             "--generated", "6", "--import-workers", "1",
             "--database", database, "--results", str(results),
         ],
@@ -59,9 +60,9 @@ def test_a_small_load_run_serves_readers_and_an_editor_without_an_error(tmp_path
     assert report["archive"]["stories"] == 6
     assert report["archive"]["source"] == {"generated": 6}
     classes = report["classes"]
-    # Readers reached most of their pages in a few seconds; the editor went through a whole
-    # import: signed in, previewed a zip, confirmed it, watched its progress.
-    assert len(READER_CLASSES & set(classes)) >= 6, classes
+    # Readers went to several kinds of page (which ones is their random choice); the editor
+    # went through a whole import: signed in, previewed a zip, confirmed it, saw its progress.
+    assert len(READER_CLASSES & set(classes)) >= 3, classes
     assert EDITOR_CLASSES <= set(classes), classes
     assert set(classes) <= READER_CLASSES | EDITOR_CLASSES
     assert report["errors"] == []
