@@ -38,6 +38,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -216,23 +217,52 @@ def processes_start(environment: dict, port: int, editors: int, logs: Path) -> l
     return processes
 
 
-def cpu_seconds(process) -> float:
-    """CPU time of a process and its children so far (gunicorn: the arbiter and workers)."""
-    import psutil
+class CpuSampler(threading.Thread):
+    """CPU time spent by gunicorn (the arbiter and its workers) and by the PostgreSQL
+    processes serving the database (those on this machine: each connection's backend is
+    named after its database), read every second, so that a worker replaced or a connection
+    closed during the run still counts up to its last reading."""
 
-    try:
-        tree = [psutil.Process(process.pid)]
-        tree += tree[0].children(recursive=True)
-    except psutil.NoSuchProcess:
-        return 0.0
-    total = 0.0
-    for member in tree:
+    def __init__(self, gunicorn_pid: int, database: str):
+        super().__init__(daemon=True)
+        self.gunicorn_pid, self.database = gunicorn_pid, database
+        self.readings = {"gunicorn": {}, "database": {}}  # pid: (first, last) CPU seconds
+        self.stopping = threading.Event()
+
+    def _members(self):
+        import psutil
+
         try:
-            times = member.cpu_times()
-        except psutil.NoSuchProcess:  # a worker replaced meanwhile (max_requests)
-            continue
-        total += times.user + times.system
-    return total
+            arbiter = psutil.Process(self.gunicorn_pid)
+            yield from (("gunicorn", member) for member in [arbiter, *arbiter.children(True)])
+        except psutil.NoSuchProcess:
+            pass
+        for process in psutil.process_iter(["cmdline"]):
+            title = " ".join(process.info["cmdline"] or [])
+            if title.startswith("postgres:") and f" {self.database} " in f"{title} ":
+                yield "database", process
+
+    def read(self, *, first: bool = False) -> None:
+        import psutil
+
+        for side, process in self._members():
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            used = times.user + times.system
+            # A process born during the run counts from zero; one alive before from now.
+            earlier = self.readings[side].get(process.pid, (used if first else 0.0, 0.0))
+            self.readings[side][process.pid] = (earlier[0], used)
+
+    def run(self):
+        while not self.stopping.wait(1.0):
+            self.read()
+
+    def seconds(self, side: str) -> float:
+        self.stopping.set()
+        self.read()
+        return sum(last - first for first, last in self.readings[side].values())
 
 
 def processes_stop(processes: list) -> None:
@@ -342,7 +372,10 @@ def report_print(report: dict) -> None:
             f"{label:<28}{row['requests']:>9}{row['errors']:>8}{row['requests_per_second']:>8}"
             f"{row['p50_ms'] or 0:>9.0f}{row['p95_ms'] or 0:>9.0f}"
         )
-    print(f"gunicorn CPU: {report['gunicorn_cpu_ms_per_request']} ms a request")
+    print(
+        f"CPU a request: gunicorn {report['gunicorn_cpu_ms_per_request']} ms, PostgreSQL "
+        f"{report['database_cpu_ms_per_request']} ms (its processes on this machine)"
+    )
     for error in report["errors"]:
         print(f"error x{error['count']}: {error['name']}: {error['error']}")
 
@@ -422,7 +455,9 @@ def main(argv=None) -> dict:
             environment = production_environment(arguments.database, port)
             processes = processes_start(environment, port, arguments.editors, folder)
             try:
-                cpu_before = cpu_seconds(processes[0])
+                sampler = CpuSampler(processes[0].pid, arguments.database)
+                sampler.read(first=True)
+                sampler.start()
                 prefix, seconds_run = locust_run(
                     port, arguments.readers, arguments.editors, arguments.seconds,
                     arguments.think, folder, targets, password, arguments.imports,
@@ -431,10 +466,13 @@ def main(argv=None) -> dict:
                 report.update(stats_read(prefix))
                 # What serving cost the web server (not PostgreSQL): CPU ms a request, from
                 # which the requests/s of idle cores can be estimated on a busy machine.
-                cpu = cpu_seconds(processes[0]) - cpu_before
+                cpu, database_cpu = sampler.seconds("gunicorn"), sampler.seconds("database")
                 report["gunicorn_cpu_seconds"] = round(cpu, 1)
                 report["gunicorn_cpu_ms_per_request"] = round(
                     1000 * cpu / max(report["overall"]["requests"], 1), 1
+                )
+                report["database_cpu_ms_per_request"] = round(
+                    1000 * database_cpu / max(report["overall"]["requests"], 1), 1
                 )
             finally:
                 processes_stop(processes)
