@@ -111,6 +111,8 @@ COUNT_LIMIT = 5000
 SORTS = ("relevance", "newest", "oldest")
 # Finding and counting the candidates is cancelled after this long (settings may override).
 SEARCH_TIMEOUT_MS = 2000
+# A search cut short at the time limit is answered over this many of the newest stories.
+WINDOW_STORIES = 20_000
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ class ResultCount:
     exact: bool = True
     # True when `value` is the planner's estimate rather than a bounded count.
     estimated: bool = False
+    # True when the search was cut short: at least `value` stories match.
+    at_least: bool = False
 
 
 @dataclass
@@ -524,7 +528,7 @@ class SearchResults:
     parsed: ParsedQuery
     sort: str
     rows: list[ResultRow]
-    count: ResultCount
+    count: ResultCount | None  # None: cut short, nothing counted
     page: int
     num_pages: int
     candidates: Candidates
@@ -540,7 +544,10 @@ class SearchResults:
     timeline_unit: str = "month"
     suggestions: list = field(default_factory=list)  # people and organisations
     page_clamped: bool = False
+    # The search could not finish over the whole archive: `window` is how many of its newest
+    # (or oldest) stories it was answered over; None: not even over those.
     timed_out: bool = False
+    window: int | None = None
 
     @property
     def sampled(self) -> bool:
@@ -585,24 +592,52 @@ def time_limit(milliseconds: int):
         raise
 
 
+def window_of(queryset, sort: str):
+    """The queryset narrowed to the archive's `WINDOW_STORIES` newest stories (the oldest when
+    sorted oldest first), found on the date index; None when the archive holds no more."""
+    oldest = sort == "oldest"
+    edge = list(
+        Article.objects.order_by(
+            *(("published", "id") if oldest else ("-published", "-id"))
+        ).values_list("published", flat=True)[WINDOW_STORIES - 1 : WINDOW_STORIES]
+    )
+    if not edge:
+        return None
+    return queryset.filter(**{"published__lte" if oldest else "published__gte": edge[0]})
+
+
+def _candidates_in_time(queryset, query, sort: str) -> Candidates | None:
+    try:
+        with time_limit(search_timeout_ms()):
+            return candidates_for(queryset, query, sort)
+    except SearchTooSlow:
+        return None
+
+
 def article_search(queryset, parsed: ParsedQuery, sort: str | None, page: int | None):
     """Everything the search page shows, in a bounded number of queries."""
     sort = resolve_sort(sort, parsed.query)
+    window = None
     try:
         with time_limit(search_timeout_ms()):
             candidates = candidates_for(queryset, parsed.query, sort)
             count = count_matches(queryset, candidates)
     except SearchTooSlow:
-        return SearchResults(
-            parsed=parsed,
-            sort=sort,
-            rows=[],
-            count=ResultCount(0, exact=False),
-            page=1,
-            num_pages=1,
-            candidates=Candidates(rows=[], capped=False),
-            timed_out=True,
-        )
+        # Cut short over the whole archive: answer over its newest stories, and say so.
+        window = window_of(queryset, sort)
+        candidates = None if window is None else _candidates_in_time(window, parsed.query, sort)
+        if candidates is None:
+            return SearchResults(
+                parsed=parsed,
+                sort=sort,
+                rows=[],
+                count=None,
+                page=1,
+                num_pages=1,
+                candidates=Candidates(rows=[], capped=False),
+                timed_out=True,
+            )
+        count = ResultCount(len(candidates.rows), exact=False, at_least=True)
     num_pages = max(1, -(-len(candidates.rows) // PAGE_SIZE))
     requested = page or 1
     page = min(requested, num_pages)
@@ -617,6 +652,8 @@ def article_search(queryset, parsed: ParsedQuery, sort: str | None, page: int | 
         num_pages=num_pages,
         candidates=candidates,
         page_clamped=requested != page,
+        timed_out=window is not None,
+        window=WINDOW_STORIES if window is not None else None,
     )
     results.people, results.people_total = _entity_facets(
         PersonMention, "person", Person, candidates.ids

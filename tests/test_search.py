@@ -345,7 +345,11 @@ def test_a_search_that_runs_out_of_time_says_so(client, archive, monkeypatch):
     response = get(client, q="summit")
     assert response.status_code == 200
     assert response.context["results"].timed_out
-    assert "too broad to finish in time" in response.content.decode()
+    page = response.content.decode()
+    assert "too broad to finish in time" in page
+    # Nothing was counted: the page does not claim that nothing matches.
+    assert "Search cut short" in page
+    assert "0 stories" not in page and "No stories match" not in page
     # The connection is usable afterwards, with no time limit left behind.
     monkeypatch.undo()
     assert titles(get(client, q='"summit two"')) == ["Summit two"]
@@ -417,3 +421,38 @@ def test_result_links_match_reverse(client):
     assert search.EntityLink.organisation("X", "acme").url == reverse(
         "articles:organisation", args=["acme"]
     )
+
+
+def test_a_search_cut_short_answers_over_the_newest_stories_and_says_at_least(
+    client, archive, monkeypatch
+):
+    """Too slow over the whole archive, fast over its newest stories: the page lists what it
+    found there, as "at least N", and says which stories it searched."""
+    answer = search.candidates_for
+
+    def slow_over_everything(queryset, query, sort):
+        if "published" not in str(queryset.query.where):
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(1)")
+        return answer(queryset, query, sort)
+
+    monkeypatch.setattr(search, "SEARCH_TIMEOUT_MS", 50)
+    monkeypatch.setattr(search, "WINDOW_STORIES", 3)  # the three newest of the six stories
+    monkeypatch.setattr(search, "candidates_for", slow_over_everything)
+    for sort, listed in (
+        ("newest", ["Grain", "Vote", "Aid"]),
+        ("oldest", ["Summit one", "Summit two", "Troops"]),
+    ):
+        response = get(client, q="summit", sort=sort)
+        page = response.content.decode()
+        assert titles(response) == listed
+        assert "At least 3 stories" in page
+        assert f"only the matches among the {sort} 3 stories" in page
+    # Found nowhere among them: the archive may still hold it, so no count is claimed.
+    response = get(client, q="troops", sort="newest")
+    page = response.content.decode()
+    assert titles(response) == []
+    assert "Search cut short" in page
+    assert "0 stories" not in page and "No stories match" not in page
