@@ -415,7 +415,7 @@ def snippet_readings(reader: highlights.Reader, tsquery: str) -> dict:
         SELECT json_build_object('text', best.text, 'reading', {paragraph_reading})
         FROM ({_BEST_PARAGRAPH_SQL} OFFSET 0) AS best
     )"""
-    patterns = word_patterns(reader.wanted)
+    patterns = highlights.word_patterns(reader.wanted)
     best_parameters = [patterns, SEARCH_CONFIG, tsquery, patterns]
     return {
         # jsonb: the type Django's JSONField reads.
@@ -426,19 +426,6 @@ def snippet_readings(reader: highlights.Reader, tsquery: str) -> dict:
             f"{title_reading}::jsonb", title_parameters, output_field=JSONField()
         ),
     }
-
-
-def word_patterns(lexemes: list[str]) -> list[str]:
-    """ILIKE patterns that any word stemming to one of `lexemes` matches (its text unaccented).
-    An English stem is the word's beginning but for its last letter ("tri" for "trying",
-    "hope" for "hoping"): of 51,936 distinct words of the bench's stories only "dying",
-    "lying" and "tying" (stems "die", "lie", "tie") escape it."""
-    patterns = []
-    for lexeme in lexemes:
-        beginning = lexeme[:-1] if len(lexeme) > 2 else lexeme
-        escaped = beginning.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        patterns.append(f"%{escaped}%")
-    return patterns
 
 
 # --- The search page, put together -------------------------------------------------------
