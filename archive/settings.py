@@ -57,10 +57,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy and Permissions-Policy on every answer, the 503 page included.
+    # Content-Security-Policy and Permissions-Policy on every answer, the 503 page and the
+    # redirect to https included (so above SecurityMiddleware, which answers that redirect).
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A 503 page while the database cannot be reached; static files above need no database.
     "articles.middleware.DatabaseUnavailableMiddleware",

@@ -329,6 +329,14 @@ def test_every_kind_of_page_carries_the_policies(client, editor_client, archive)
         assert_security_headers(editor_client.get(url))
 
 
+def test_the_redirect_to_https_carries_the_policies(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/search/?q=harbour")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    assert_security_headers(response)
+
+
 def test_the_500_and_503_pages_carry_the_policies(client, settings, monkeypatch):
     settings.ROOT_URLCONF = __name__
     failing = Client(raise_request_exception=False)
