@@ -75,11 +75,16 @@ PRONOUN_SAID = re.compile(r"\b(?:he|she|they|it) (?:said|says|added|told|noted|e
 SAID = re.compile(r"\b(?:said|says|told|added|according to|stated|noted|explained)\b")
 SAID_AT_END = re.compile(r"\b(?:said|says|added|told [a-z]+(?: [A-Za-z]+)?)\.?\"?$")
 ADDED = re.compile(r"\b(?:also|added|again|another|further|too)\b")
+# Who reported and edited the story: its last lines.
 CREDIT = re.compile(
-    r"contributed (?:to )?(?:this )?report|Editing by|Reporting by|Writing by|Additional "
-    r"reporting|contributed reporting|This (?:story|article) (?:has been|was) (?:updated|"
-    r"corrected)|Follow [A-Za-z ]+ on Twitter|Copyright|All rights reserved|[Ss]ign up|"
-    r"newsletter|Read more|Click here|RELATED|Related:|[Ss]ubscribe|can be reached at|@\w+",
+    r"contributed (?:to )?(?:this )?report|contributed reporting|(?:Reporting|Editing|Writing|"
+    r"Additional reporting) by|Associated Press writers? |This (?:story|article) (?:has been|"
+    r"was) (?:updated|corrected)|can be reached at"
+)
+# Page furniture left among the paragraphs, found anywhere.
+FURNITURE = re.compile(
+    r"Follow [A-Za-z ]+ on Twitter|Copyright|All rights reserved|[Ss]ign up|newsletter|"
+    r"Read more|Click here|RELATED|Related:|[Ss]ubscribe|@\w+"
 )
 CAPTION = re.compile(r"Hide caption|toggle caption|Getty Images|AP Photo|Photo:|Image:|\(Photo")
 WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
@@ -130,6 +135,7 @@ UNARY_FEATURES = (
     "pronoun_said",
     "added",
     "credit",
+    "furniture",
     "caption",
     "weekday",
     "recent",
@@ -404,6 +410,7 @@ def story_features(
             "pronoun_said": float(bool(PRONOUN_SAID.search(lower))),
             "added": min(len(ADDED.findall(lower)), 3) / 3,
             "credit": float(bool(CREDIT.search(text))),
+            "furniture": float(bool(FURNITURE.search(text))),
             "caption": float(bool(CAPTION.search(text))),
             "weekday": float(bool(WEEKDAY.search(text))),
             "recent": float(bool(RECENT.search(lower))),
