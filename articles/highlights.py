@@ -136,6 +136,20 @@ class _TreeParser:
         raise ValueError(f"unexpected {token!r}")
 
 
+_OPERAND = re.compile(r"'((?:[^']|'')*)'(?::([*A-Da-d]+))?")
+
+
+def weighted(tsquery: str, weights: str) -> str:
+    """The tsquery's text with every word restricted to `weights` ("C": the story's text in
+    the stored search vector, where the title is A and the names it mentions B)."""
+
+    def restrict(match):
+        star = "*" if match.group(2) and "*" in match.group(2) else ""
+        return f"'{match.group(1)}':{star}{weights}"
+
+    return _OPERAND.sub(restrict, tsquery)
+
+
 def wanted_lexemes(tree) -> list[str]:
     """The lexemes a match can mark: every one not under a `!`."""
     if isinstance(tree, Lexeme):

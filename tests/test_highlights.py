@@ -256,3 +256,19 @@ def test_quotes_page_marks_words_as_the_search_does(client):
     assert "the House &lt;b&gt;Oversight&lt;/b&gt; panel" in html
     html = client.get(reverse("articles:quotes")).content.decode()
     assert "<mark>" not in html and "&lt;b&gt;Oversight&lt;/b&gt;" in html
+
+
+def test_weighted_restricts_every_word_of_the_query():
+    assert highlights.weighted("'white' <-> 'hous' & !'o''brien'", "C") == (
+        "'white':C <-> 'hous':C & !'o''brien':C"
+    )
+
+
+def test_a_story_found_by_its_title_shows_the_paragraph_with_most_of_the_words(client):
+    ArticleFactory(
+        title="House white paint",
+        body="Nothing here.\nThe white van left.\nA white house, a white fence.",
+    )
+    (row,) = client.get(SEARCH, {"q": '"house white"'}).context["results"].rows
+    assert marked_words(row.title_html) == ["House white"]
+    assert str(row.snippet_html) == "A white house, a white fence."
