@@ -5,6 +5,7 @@
     .venv/bin/python bench/extraction.py --speed         # stories per second, one core
     .venv/bin/python bench/extraction.py --speed --source reserve --stories 300
     .venv/bin/python bench/extraction.py --gold /tmp/devgold -v   # "file" may be absolute
+    .venv/bin/python bench/extraction.py --reading-order  # paragraphs in estimated order
 
 Gold files name their story with "file": a path relative to the gold folder or the project,
 a seed file name, or an absolute path to a corpus file (read in place, never copied).
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from articles.ingest.extract import extract, load_nlp  # noqa: E402
 from articles.ingest.names import strip_titles  # noqa: E402
+from articles.ingest.order import reading_order  # noqa: E402
 from articles.ingest.parse import parse  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
@@ -145,7 +147,17 @@ def _speaker_matches(
     return bool(spellings.get(predicted, {predicted.lower()}) & names)
 
 
-def score(gold_dir: Path, verbose: bool = False) -> dict:
+def extract_in_reading_order(paragraphs: list[str]):
+    """Extraction over the paragraphs put in their estimated reading order (as if the archive
+    extracted stories in it), its quotes' paragraphs given back as file positions."""
+    order = reading_order(paragraphs)
+    result = extract([paragraphs[index] for index in order])
+    for quote in result.quotes:
+        quote.paragraph = order[quote.paragraph]
+    return result
+
+
+def score(gold_dir: Path, verbose: bool = False, in_reading_order: bool = False) -> dict:
     tallies = {key: Tally() for key in ("people", "organisations", "quote_spans",
                                          "quote_spans_speakers")}
     speaker_errors = {"null": 0, "wrong": 0}
@@ -155,7 +167,7 @@ def score(gold_dir: Path, verbose: bool = False) -> dict:
     for path in files:
         gold = json.loads(path.read_text(encoding="utf-8"))
         paragraphs = _story_paragraphs(gold, path)
-        result = extract(paragraphs)
+        result = (extract_in_reading_order if in_reading_order else extract)(paragraphs)
         gold_people = gold.get("people", [])
         gold_orgs = gold.get("organisations", gold.get("organizations", []))
         tallies["people"].add(_match_entities(result.people, gold_people),
@@ -284,6 +296,8 @@ def main() -> None:
     parser.add_argument("--source", choices=sorted(SPEED_SOURCES), default="large",
                         help="stories for --speed")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    parser.add_argument("--reading-order", action="store_true",
+                        help="extract the paragraphs in their estimated reading order")
     args = parser.parse_args()
     if args.speed:
         figures = speed(args.stories, args.source)
@@ -293,8 +307,9 @@ def main() -> None:
               f" load average {figures['load_average_1min']}")
         _write("speed", figures)
         return
-    figures = score(args.gold, verbose=args.verbose)
-    print(f"{figures['stories']} gold stories from {args.gold}")
+    figures = score(args.gold, verbose=args.verbose, in_reading_order=args.reading_order)
+    order_note = " in estimated reading order" if args.reading_order else ""
+    print(f"{figures['stories']} gold stories from {args.gold}{order_note}")
     print(f"{'':24}{'precision':>10}{'recall':>10}{'F1':>8}")
     for key in ("people", "organisations", "quote_spans", "quote_spans_speakers"):
         f = figures[key]
@@ -303,7 +318,8 @@ def main() -> None:
     errors = figures["speaker_errors"]
     print(f"speakers on matched spans: {errors['wrong']} wrong, {errors['null']} null")
     # The project gold keeps the "quality" key; another gold folder gets its own.
-    _write("quality" if args.gold.resolve() == GOLD.resolve() else f"quality {args.gold}", figures)
+    key = "quality" if args.gold.resolve() == GOLD.resolve() else f"quality {args.gold}"
+    _write(f"{key} in reading order" if args.reading_order else key, figures)
 
 
 if __name__ == "__main__":
