@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles import search
 from tests.factories import ArticleFactory, PersonFactory, SourceFactory
@@ -141,3 +143,27 @@ def test_one_page_of_a_large_facet_is_a_bounded_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(facet_url("people"), {"q": "summit", "within": "person"})
     assert re.search(r"30 people", response.content.decode())
+
+
+PARAMS = ["q", "person", "organisation", "source", "from", "to", "year", "sort", "page", "within"]
+VALUES = st.text(max_size=40) | st.sampled_from(
+    ["", "0", "-1", "2021-02-30", "99999999", "\x00", '"', "' or 1=1 --", "%", "_", "\\", "<"]
+)
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    params=st.dictionaries(
+        st.sampled_from(PARAMS), st.lists(VALUES, min_size=1, max_size=3), max_size=5
+    ),
+    facet=st.sampled_from(sorted(search.FACETS)),
+)
+def test_random_parameters_give_a_list_or_a_400(client, params, facet):
+    if not PersonFactory._meta.model.objects.exists():
+        ArticleFactory(title="Vote", body="A vote.", people=[PersonFactory(name="Ann Lee")])
+    response = client.get(facet_url(facet), params)
+    assert response.status_code in (200, 400), (facet, params)

@@ -5,8 +5,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles import highlights, search
+from articles.models import Article
 from tests.factories import ArticleFactory, PersonFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +276,37 @@ def test_a_story_found_by_its_title_shows_the_paragraph_with_most_of_the_words(c
     (row,) = client.get(SEARCH, {"q": '"house white"'}).context["results"].rows
     assert marked_words(row.title_html) == ["House white"]
     assert str(row.snippet_html) == "A white house, a white fence."
+
+
+WORDS = st.sampled_from(
+    ["white", "house", "the", "Café", "well-known", "U.S.", "<b>", "&", "3.5", "don't", "ß", "é"]
+)
+TEXTS = st.lists(WORDS | st.text(max_size=8), max_size=12).map(" ".join)
+QUERIES = st.lists(
+    WORDS | st.sampled_from(['"', "-", "or", "(", ")", ":*", "!", "<->"]), max_size=6
+).map(" ".join)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS, query=QUERIES)
+def test_any_text_and_query_mark_whole_words_of_the_text_escaped(text, query):
+    text = text.replace("\x00", "")
+    parsed = search.parse_query(query)
+    (marked,) = highlights.mark_texts([text], parsed.tsquery)
+    html = str(marked.html)
+    assert html.replace("<mark>", "").replace("</mark>", "") == escape(text)
+    for start, end in marked.spans:
+        assert 0 <= start < end <= len(text)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(query=QUERIES | st.text(max_size=40))
+def test_any_q_gives_the_story_page(client, query):
+    if not Article.objects.filter(slug="the-story").exists():
+        ArticleFactory(slug="the-story", title="White House", body="The house <b>is</b> white.")
+    response = client.get("/articles/the-story/", {"q": query})
+    assert response.status_code == 200
