@@ -5,12 +5,25 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower, Upper
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Lower, Replace, Upper
 from django.urls import reverse
 
 # The text-search configuration created by migration 0001: english stemming on unaccented text.
 SEARCH_CONFIG = "english_unaccent"
+
+
+def lines_apart(field: str):
+    """The field's text with a stop word before each line. A stop word takes a position in a
+    search vector without being indexed, so the last word of one line (or field) and the first
+    of the next are two positions apart: a phrase never matches across a title and the names,
+    two names ("... White" and "House ...") or two paragraphs."""
+    text = models.TextField()
+    return Concat(
+        Value("the ", output_field=text),
+        Replace(field, Value("\n", output_field=text), Value("\nthe ", output_field=text)),
+        output_field=text,
+    )
 
 
 class Source(models.Model):
@@ -53,8 +66,8 @@ class Article(models.Model):
     search_vector = models.GeneratedField(
         expression=(
             SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("entity_names", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+            + SearchVector(lines_apart("entity_names"), weight="B", config=SEARCH_CONFIG)
+            + SearchVector(lines_apart("body"), weight="C", config=SEARCH_CONFIG)
         ),
         output_field=SearchVectorField(),
         db_persist=True,

@@ -32,6 +32,22 @@ def test_words_match_with_stemming_and_accents():
     assert [article.title for article in found] == ["Talks"]
 
 
+def test_a_phrase_never_matches_across_paragraphs_names_or_fields(client):
+    white, house = PersonFactory(name="Jack White"), PersonFactory(name="House Speaker")
+    ArticleFactory(title="Across paragraphs", body="Snow fell white\nHouse prices rose.")
+    ArticleFactory(title="Across names", body="Nothing here.", people=[white, house])
+    ArticleFactory(title="Across fields: the White", body="House prices rose.")
+    ArticleFactory(title="The phrase", body="Talks at the White House ended.")
+    assert titles(get(client, q='"white house"')) == ["The phrase"]
+    assert titles(get(client, q='"jack white"')) == ["Across names"]
+    assert set(titles(get(client, q="white house"))) == {
+        "Across paragraphs",
+        "Across names",
+        "Across fields: the White",
+        "The phrase",
+    }
+
+
 def test_phrase_matches_only_the_words_in_that_order(client):
     ArticleFactory(title="One", body="The peace talks resumed on Monday.")
     ArticleFactory(title="Two", body="Talks about peace are over.")
