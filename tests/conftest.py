@@ -13,6 +13,15 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the About page's counts (kept 5 minutes) and the
+    API's rate counts must not carry over from an earlier test's archive."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def corpus_dir():
     """The shared news corpus, present on the team's machines but not in a user's clone."""
