@@ -179,6 +179,19 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(text=text, query=build_query(text), tsquery=tsquery)
 
 
+# A query PostgreSQL reads as plain words, each required: 'glenn' & 'beck' & 'cpac'.
+PLAIN_WORDS = re.compile(r"'[^']+'(?: & '[^']+')+")
+
+
+def any_words(parsed: ParsedQuery) -> str:
+    """For a query of several plain words, the same words joined by "or", which finds the
+    stories holding some of them (those holding most rank first); "" for a single word or a
+    query with a phrase, an "or" or an excluded word, which says exactly what it wants."""
+    if parsed.query is None or not PLAIN_WORDS.fullmatch(parsed.tsquery):
+        return ""
+    return " or ".join(parsed.text.split())
+
+
 def apply_search(queryset, query: SearchQuery | None):
     """Keep the stories matching `query` (all of them when there is none)."""
     if query is None:
@@ -534,6 +547,8 @@ class SearchResults:
     timeline_unit: str = "month"
     suggestions: list = field(default_factory=list)  # people and organisations
     page_clamped: bool = False
+    # When nothing holds every word: the same words joined by "or", offered as a link.
+    any_words: str = ""
     # The search could not finish over the whole archive: `window` is how many of its newest
     # (or oldest) stories it was answered over; None: not even over those.
     timed_out: bool = False
@@ -660,6 +675,8 @@ def article_search(queryset, parsed: ParsedQuery, sort: str | None, page: int | 
     results.timeline, results.timeline_unit = timeline_buckets(months)
     if parsed.query is not None and count.value < SUGGEST_BELOW:
         results.suggestions = name_suggestions(parsed.text)
+    if not candidates.rows and window is None:
+        results.any_words = any_words(parsed)
     return results
 
 

@@ -472,3 +472,25 @@ def test_a_search_cut_short_answers_over_the_newest_stories_and_says_at_least(
     assert titles(response) == []
     assert "Search cut short" in page
     assert "0 stories" not in page and "No stories match" not in page
+
+
+def test_when_no_story_holds_every_word_the_page_links_to_any_of_them(client):
+    ArticleFactory(title="Beck at CPAC", body="Glenn Beck gave a speech at CPAC.")
+    ArticleFactory(title="Beck alone", body="Glenn Beck was on the radio.")
+    ArticleFactory(title="Unrelated", body="Nothing of the kind.")
+    response = get(client, q="Glenn Beck speaks cpac")
+    page = response.content.decode()
+    assert titles(response) == []
+    assert response.context["results"].any_words == "Glenn or Beck or speaks or cpac"
+    assert "No story holds all of these words" in page
+    assert 'href="?q=Glenn+or+Beck+or+speaks+or+cpac"' in page
+    # Followed: the stories holding any of the words, those holding most first.
+    assert titles(get(client, q="Glenn or Beck or speaks or cpac")) == [
+        "Beck at CPAC",
+        "Beck alone",
+    ]
+    # A single word, a phrase or an excluded word says exactly what it wants: no such link.
+    for q in ["speaks", '"glenn speaks"', "glenn -beck speaks"]:
+        response = get(client, q=q)
+        assert titles(response) == []
+        assert "No story holds all of these words" not in response.content.decode()
