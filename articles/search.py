@@ -560,6 +560,11 @@ class SearchResults:
         return self.candidates.capped
 
     @property
+    def cut_short(self) -> bool:
+        """Stopped at the time limit with nothing found: no count can be claimed."""
+        return self.count is None or (self.count.at_least and not self.count.value)
+
+    @property
     def first_index(self) -> int:
         return (self.page - 1) * PAGE_SIZE + 1
 
@@ -794,10 +799,8 @@ def facet_values(facet: Facet, queryset, parsed, sort, within: str, page_number)
     most stories first, optionally only those whose name contains `within`; grouped, counted
     and paginated in SQL, so a result naming thousands of people costs one page of rows."""
     sort = resolve_sort(sort, parsed.query)
-    try:
-        with time_limit(search_timeout_ms()):
-            candidates = candidates_for(queryset, parsed.query, sort)
-    except SearchTooSlow:
+    candidates = _candidates_in_time(queryset, parsed.query, sort)
+    if candidates is None:
         empty = Paginator([], FACET_PAGE_SIZE).get_page(1)
         return FacetValues(facet, empty, Candidates(rows=[], capped=False), timed_out=True)
     if facet.name == "sources":
