@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
-    # The task engine: jobs live in PostgreSQL, workers run `manage.py procrastinate worker`.
+    # The task engine: jobs live in PostgreSQL, workers run `manage.py worker`.
     "procrastinate.contrib.django",
     # The JSON API under /api/ and its OpenAPI schema (articles/api/).
     "rest_framework",
@@ -169,8 +169,8 @@ ARCHIVE_EXTRACT_TIME_BUDGET = float(os.environ.get("ARCHIVE_EXTRACT_TIME_BUDGET"
 
 # Finished jobs are deleted (their outcome lives in ImportFile rows); failed ones stay to read.
 # Workers poll for jobs every second instead of listening for notifications: the listener's
-# connection is not pooled, and losing it (a database restart) stops the worker, while
-# pooled queries wait for the database to come back (tests/test_faults.py).
+# connection is not pooled and not checked, and a restart would leave it dead; pooled ones are
+# checked before use (articles/management/commands/worker.py, tests/test_faults.py).
 PROCRASTINATE_WORKER_DEFAULTS = {
     "delete_jobs": "successful",
     "listen_notify": False,

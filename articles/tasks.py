@@ -1,7 +1,7 @@
 """Background jobs on Procrastinate (PostgreSQL is the queue: see README, "Background jobs").
 
 Each job calls a service and records its progress in the database; workers run anywhere they
-reach the database: `python manage.py procrastinate worker`.
+reach the database: `python manage.py worker`.
 """
 
 import logging

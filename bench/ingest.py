@@ -5,7 +5,7 @@
 
 For each worker count of --workers-list (1 and 2 by default), in a fresh database of its own
 (archive_bench_ingest on the configured server, created and migrated, dropped at the end unless
---keep), it starts that many `manage.py procrastinate worker` processes on the database
+--keep), it starts that many `manage.py worker` processes on the database
 (articles/management/workers.py; with DATABASE_URL they connect over TCP, as workers on a
 second machine would), warms them up on two invented stories each (the language model loads
 once per worker), then imports --stories stories as one batch the way the admin does: staged

@@ -194,7 +194,7 @@ def processes_start(environment: dict, port: int, editors: int, logs: Path) -> l
     commands = {"gunicorn": [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]}
     if editors:
         manage = [sys.executable, str(ROOT / "manage.py")]
-        commands["worker"] = [*manage, "procrastinate", "worker", "--concurrency", "1"]
+        commands["worker"] = [*manage, "worker"]
     processes = []
     for label, command in commands.items():
         log = (logs / f"{label}.log").open("w")

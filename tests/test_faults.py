@@ -252,7 +252,7 @@ def test_a_database_restart_gives_readers_503s_then_recovers_and_the_batch_compl
         ("gunicorn", [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"], web),
         (
             "worker",
-            [*manage, "procrastinate", "--skip-checks", "worker", "--concurrency", "1"],
+            [*manage, "worker", "--skip-checks"],
             {"DJANGO_LOG_LEVEL": "INFO"},  # jobs' outcomes, for the summary below
         ),
     ):

@@ -8,15 +8,19 @@ import signal
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from io import StringIO
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from procrastinate.contrib.django import app
 
 from articles import services, tasks
 from articles.management import workers
+from articles.management.commands.worker import DATABASE_WAIT_SECONDS
 from articles.management.workers import workers_started
 from articles.models import Article, ImportBatch, Person, PersonMention
 from tests.test_ingest import BROKEN, story
@@ -108,6 +112,54 @@ def test_a_worker_killed_mid_batch_loses_nothing():
     # No story half-stored: each has its people, and the counts agree with the mentions.
     assert PersonMention.objects.filter(person__name="Ilse Varrow").count() == 12
     assert not batch.files.filter(outcome="pending").exists()
+
+
+def test_a_worker_rides_out_a_database_outage_and_goes_on_working():
+    """A fail-over cuts every connection and refuses new ones for a while. Procrastinate's own
+    worker exits at its next query; `manage.py worker` waits, runs it again and imports."""
+    earlier = latest_worker() or 0
+    with workers_started(1) as [worker]:
+        wait_for(lambda: (latest_worker() or 0) > earlier)
+        first = latest_worker()
+        with database_closed():
+            # Past the pool's wait for a connection (worker.DATABASE_WAIT_SECONDS): the
+            # worker's own fetch of the next job fails.
+            time.sleep(DATABASE_WAIT_SECONDS + 3)
+        # The same process registers as a worker again.
+        wait_for(lambda: latest_worker() > first, 60)
+        assert worker.poll() is None
+        batch = services.batch_stage(stories(3))
+        services.batch_confirm(batch)
+        wait_for(lambda: batch_done_count(batch) == 3, 120)
+        assert worker.poll() is None
+    batch.refresh_from_db()
+    assert (batch.status, batch.created_count) == ("done", 3)
+
+
+@contextmanager
+def database_closed():
+    """The test database refuses connections and its open ones are cut, except this test's."""
+    name = connection.settings_dict["NAME"]
+    params = {**connection.get_connection_params(), "dbname": "postgres", "autocommit": True}
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> %s",
+                [name, connection.connection.info.backend_pid],
+            )
+            yield
+        finally:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+
+def latest_worker() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM procrastinate_workers")
+        return cursor.fetchone()[0]
 
 
 def test_a_story_that_fails_is_marked_failed_and_the_batch_goes_on(monkeypatch):

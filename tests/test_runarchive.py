@@ -44,7 +44,7 @@ def answers(port: int) -> bool:
 
 def workers_of(pid: int) -> list[int]:
     found = subprocess.run(
-        ["pgrep", "-P", str(pid), "-f", "procrastinate worker"], capture_output=True, text=True
+        ["pgrep", "-P", str(pid), "-f", "manage.py worker"], capture_output=True, text=True
     )
     return [int(line) for line in found.stdout.split()]
 

@@ -26,7 +26,7 @@ REVIVE_SECONDS = 3
 
 
 def worker_command() -> list[str]:
-    return [sys.executable, str(MANAGE_PY), "procrastinate", "worker", "--concurrency", "1"]
+    return [sys.executable, str(MANAGE_PY), "worker"]
 
 
 @contextmanager
@@ -52,8 +52,8 @@ def _worker_start() -> subprocess.Popen:
 
 
 def workers_revive(processes: list[subprocess.Popen], write=print) -> None:
-    """Start a new worker in place of each one that stopped (a worker exits when the database
-    goes away at the moment it fetches a job), at most once per REVIVE_SECONDS each."""
+    """Start a new worker in place of each one that stopped (killed, out of memory; a
+    database restart it rides out itself), at most once per REVIVE_SECONDS each."""
     for index, process in enumerate(processes):
         if process.poll() is None:
             continue
@@ -114,8 +114,8 @@ def batch_wait(batch: ImportBatch, *, show: bool, write=print, workers=()):
                 raise WorkersDied(f"the workers started here stopped (exit status {codes})")
             elif not workers and not hinted and time.monotonic() - last_move > IDLE_HINT_SECONDS:
                 write(
-                    "Waiting for a worker: start one with `python manage.py procrastinate "
-                    "worker`, or pass --workers N."
+                    "Waiting for a worker: start one with `python manage.py worker`, "
+                    "or pass --workers N."
                 )
                 hinted = True
     return batch

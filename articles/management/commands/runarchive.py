@@ -19,7 +19,7 @@ class Command(BaseCommand):
     help = (
         "Run the development web server and background workers (one per core by default, "
         "a stopped one replaced) until Ctrl-C, which stops them all. In production run "
-        "gunicorn and `manage.py procrastinate worker` as separate services instead."
+        "gunicorn and `manage.py worker` as separate services instead."
     )
 
     def add_arguments(self, parser):
