@@ -15,6 +15,7 @@ from .names import (
     Mention,
     build_actors,
     clean_name,
+    find_given_name_people,
     run_together_word,
 )
 from .pipeline import NO_DEADLINE, Deadline, dictionary_words, load_nlp, parse
@@ -128,16 +129,26 @@ _INDEX_CACHE_SIZE = 4
 _NO_KNOWN = KnownEntities()
 
 
+# An acronym of capitals, and the lower-cased form it takes written with full stops:
+# "FBI" is also found as "F.B.I.", "NATO" as "N.A.T.O.".
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def _dotted(acronym: str) -> str:
+    return "".join(letter + "." for letter in acronym.lower())
+
+
 def _known_index(known: KnownEntities) -> _KnownIndex:
     sizes = (len(known.people), len(known.organisations), len(known.blocked))
     cached = _INDEX_CACHE.get(id(known))
     if cached is not None and cached[0] is known and cached[1] == sizes:
         return cached[2]
+    organisations = (*WELL_KNOWN_ORGANISATIONS.items(), *known.organisations.items())
     lowered = KnownEntities(
         people={k.lower(): v for k, v in known.people.items()},
         organisations={
-            k.lower(): v
-            for k, v in (*WELL_KNOWN_ORGANISATIONS.items(), *known.organisations.items())
+            **{_dotted(k): v for k, v in organisations if _ACRONYM.fullmatch(k)},
+            **{k.lower(): v for k, v in organisations},
         },
         blocked={b.lower() for b in known.blocked},
     )
@@ -223,11 +234,22 @@ def _lookup(paragraph: str, start: int, end: int, surfaces) -> tuple[int, str] |
     return None
 
 
-def _model_mentions(docs, skip: set[int], known_spans) -> list[Mention]:
+def _taken_spans(docs, mentions: list[Mention]):
+    """A paragraph's spans of every entity the model found (dates and events too) and of every
+    mention: text that is already something, which no name rule may claim again. Read only
+    for the few paragraphs a rule asks about: building the model's entity spans costs."""
+
+    def taken(index: int) -> list[tuple[int, int]]:
+        spans = [(ent.start_char, ent.end_char) for ent in docs[index].ents]
+        return spans + [(m.start, m.end) for m in mentions if m.paragraph == index]
+
+    return taken
+
+
+def _model_mentions(docs, skip: set[int], known_spans, headlines: set[int]) -> list[Mention]:
     found: list[Mention] = []
     # Doc.text joins the tokens again on every call: read each paragraph's text once.
     texts = [doc.text for doc in docs]
-    headlines = {i for i, text in enumerate(texts) if _headline(text)}
     for index, doc in enumerate(docs):
         if index in skip:
             continue
@@ -565,7 +587,9 @@ def extract(
 
     known_found = [m for m in _known_mentions(visible, index) if m.paragraph not in skip]
     known_spans = [(m.paragraph, m.start, m.end) for m in known_found]
-    mentions = known_found + _model_mentions(docs, skip, known_spans)
+    headlines = {i for i, text in enumerate(texts) if _headline(text)}
+    mentions = known_found + _model_mentions(docs, skip, known_spans, headlines)
+    mentions += find_given_name_people(visible, skip | headlines, _taken_spans(docs, mentions))
     deadline.check()
     mentions.sort(key=lambda m: (m.paragraph, m.start))
     words = {w.lower() for p in paragraphs for w in re.findall(r"\b[A-Z][\w-]+", p)}

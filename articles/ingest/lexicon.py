@@ -64,8 +64,16 @@ REGIONS = """
 europe asia africa america north america south america latin america middle east
 eastern europe western europe central asia east asia southeast asia balkans baltics
 caucasus arctic antarctica the west west east midwest south north
-eastern ukraine western ukraine southern ukraine black sea sea of azov caspian sea
-mediterranean pacific atlantic persian gulf gulf
+black sea caspian sea red sea north sea baltic sea south china sea
+mediterranean pacific atlantic indian ocean persian gulf gulf
+"""
+
+# The two-letter and AP-style abbreviations of the American states written with full stops
+# ("Albany, N.Y.", "Raleigh, N.C."): places, never organisations.
+STATE_ABBREVIATIONS = """
+ala. ariz. ark. calif. colo. conn. del. fla. ga. ill. ind. kan. ky. la. md. mass. mich.
+minn. miss. mo. mont. neb. nev. n.h. n.j. n.m. n.y. n.c. n.d. okla. ore. pa. r.i. s.c.
+s.d. tenn. va. vt. wash. w.va. wis. wyo. p.r.
 """
 
 def _phrases(block: str, multi: frozenset[str]) -> set[str]:
@@ -98,14 +106,17 @@ _MULTI_WORD_PLACES = frozenset(
     |el paso|san diego|san antonio|fort worth|salt lake city|oklahoma city|kansas city
     |palm beach|new york city|los angeles|san francisco|las vegas|new orleans|st. louis
     |the hague|north america|south america|latin america|middle east|eastern europe
-    |western europe|central asia|east asia|southeast asia|the west|eastern ukraine
-    |western ukraine|southern ukraine|black sea|sea of azov|caspian sea|persian gulf"""
+    |western europe|central asia|east asia|southeast asia|the west|black sea|caspian sea
+    |red sea|north sea|baltic sea|south china sea|indian ocean|persian gulf"""
     .replace("\n", "").split("|")
 )
 _MULTI_WORD_PLACES = frozenset(p.strip() for p in _MULTI_WORD_PLACES)
 
 PLACES = frozenset().union(
-    *(_phrases(block, _MULTI_WORD_PLACES) for block in (COUNTRIES, US_STATES, CITIES, REGIONS))
+    *(
+        _phrases(block, _MULTI_WORD_PLACES)
+        for block in (COUNTRIES, US_STATES, CITIES, REGIONS, STATE_ABBREVIATIONS)
+    )
 )
 
 # Nationalities and groups of people: never organisations or people on their own.
@@ -325,7 +336,72 @@ UNISEX_NAMES = frozenset(
     tracy
     """.split()
 )
-FIRST_NAMES = FEMALE_NAMES | MALE_NAMES | UNISEX_NAMES
+
+# Given names common in many languages and regions, written as they are spelled in the Latin
+# alphabet (accents kept; `namekeys.is_given_name` also matches them without their accents).
+# A general list written for this project, not drawn from any story: it tells "Ngozi Adeyemi"
+# or "Enrique Peña Nieto" from an organisation when the small model is unsure, and no story's
+# own names are needed for it. Names that are also common English words or places are left out.
+WORLD_GIVEN_NAMES = frozenset(
+    """
+    adolfo agustín alejandro alfonso álvaro andrés ángel armando arturo beatriz camilo
+    catalina cristina diego dolores eduardo elena emilio enrique esteban fabiola federico
+    felipe fernando gonzalo graciela guadalupe guillermo gustavo héctor ignacio inés isabel
+    javier jesús jimena joaquín jorge josé josefina juana julio leticia lorena lucía luz
+    manuel marcela mariana marisol marta mateo mercedes nicolás octavio pablo paloma patricio
+    rafael ramón raúl ricardo rodrigo rogelio santiago sergio sofía teresa valentina xavier
+    ximena joão joana gonçalo tiago rui luíza thiago vinícius
+    adrien amélie antoine aurélie benoît céline clément élodie émile étienne françois
+    françoise frédéric gaël hélène jacques jean-claude jean-luc jean-marc jean-pierre
+    jérôme laurent léa lucien marcel mathieu nathalie pascal rené sébastien solène thierry
+    yannick yves
+    alessandro alessia andrea beppe carlo chiara davide elisa enrico fabio federica francesca
+    gianluca giorgia giovanni giulia giuseppe lorenzo luca luigi marcello massimo matteo
+    nicola paolo pietro riccardo roberta salvatore silvio stefano vittorio
+    anke annegret bärbel birgit dieter dirk friedrich gerhard günter hannelore heiko helmut
+    horst jens jörg jürgen katrin klaus lars manfred matthias olaf rainer sabine sigmar
+    stefan thorsten ulrich ulrike uwe volker wolfgang
+    anders astrid birgitta bjørn dagny erik freya gunnar hanna henrik jonas kari knut
+    magnus mette nils pernille sigrid siv solveig sven søren tove ulf
+    agnieszka aleksandra andrzej bartosz beata dorota ewa grzegorz jacek jakub jarosław
+    joanna katarzyna krzysztof łukasz małgorzata mateusz piotr radosław tomasz
+    wojciech zbigniew zofia jiří jana petr václav zuzana miloš dragan goran jelena
+    ivana ana-maria bogdan dumitru florin ionuț mircea viorica ljubica tamás zoltán
+    ágnes katalin lászló gábor péter
+    aleksei alexey anatoly anna andriy arkady artem bohdan darya dmitri dmytro evgeny
+    galina gennady grigory ilya ivanna kateryna kirill konstantin ksenia larisa lyudmila
+    maksim maxim mykola mykhailo natalya nikolai nikolay oksana olena oleksandr oleksiy
+    pavel pavlo ruslan sergei sergey svitlana taras valentina valentin vasyl viktoria
+    vitaly vladislav volodymyr vyacheslav yaroslav yekaterina yelena yevgeny yulia yuliya
+    zhanna
+    giorgos georgios dimitris konstantinos kostas nikos eleni maria yiannis stavros
+    ahmet ayşe burak cem deniz ebru elif emre fatma hakan kemal mehmet murat mustafa recep
+    selin serkan zeynep
+    abdel abdul abdulaziz ahmad amal amina amir amr anwar ayman bashar faisal farah
+    fares farid fatima hamid hamza hana hani hussein ibrahim imad jamal karim khaled khalid
+    laila layla leila mahmoud majid mariam marwan mohamed mohammad mona mustafa nabil nadia
+    nasser nour omar osama rami rania rashid reem saad salah salim salma samir sami
+    sara tariq walid yasmin yasmine youssef yusuf zainab ziad
+    ali-reza babak dariush farhad hassan javad mahmoud mehdi mohsen narges parisa reza
+    shirin
+    avi avraham ayelet benny dov eitan ehud gideon moshe naftali noa shira tzipi yair
+    yitzhak yoav yosef
+    aarav amit anand anil anita arjun arun deepak divya gaurav harish indira kavita lakshmi
+    manish meera mohan narendra neha nirmala pooja pradeep prakash priya priyanka rahul
+    raj rajesh rakesh ramesh ravi rohit sanjay shashi shreya sonia subramanian sunil sunita
+    suresh vijay vikram imran nawaz shehbaz benazir asif bilal zulfikar
+    aiko akira haruki hiroshi kenji kenta keiko naoko satoshi shinzo takashi taro yoko
+    yoshihide yuki yuko yumi
+    ji-hoon ji-woo jae-in min-jun seo-yeon soo-jin hyun-woo kyung-hwa
+    abebe adaeze ama amara ayodele babajide bola bongani chiamaka chidi chidinma chinedu
+    chinwe chukwuemeka emeka fatou folake funmilayo ifeoma ikechukwu jomo kwabena kwame
+    kwasi kofi mamadou moussa ngozi nkechi nnamdi obinna oluwaseun oluwole sipho themba
+    thabo uhuru wanjiru yaa yaw zanele
+    aoife caoimhe ciara cian declan eamon eoin fionnuala niamh oisín pádraig róisín
+    seamus seán siobhán siobhan sinéad gwyneth rhys dafydd eilidh
+    """.split()
+)
+FIRST_NAMES = FEMALE_NAMES | MALE_NAMES | UNISEX_NAMES | WORLD_GIVEN_NAMES
 # First names that are as often a surname in the news ("Warren said", "Graham told"): a lone
 # one is kept, it is more likely a surname than a first name.
 SURNAME_FIRST_NAMES = frozenset(

@@ -9,6 +9,7 @@ import unicodedata
 
 from articles.ingest.lexicon import (
     FEMALE_NAMES,
+    FIRST_NAMES,
     MALE_NAMES,
     NATIONALITIES,
     NOT_NAMES,
@@ -24,6 +25,30 @@ def fold(text: str) -> str:
     """Lower-cased, accents dropped: "Peña" and "Pena" are one key."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+# Letters that Unicode does not decompose into a base letter and an accent: "Łukasz" is
+# written "Lukasz" where a keyboard lacks the letter, "Søren" "Soren". Used for given names
+# only: `fold` makes the keys stored in the database, which would all need recomputing.
+UNDECOMPOSED_LETTERS = str.maketrans({
+    "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th",
+    "ð": "d",
+})
+
+
+def _plain_letters(word: str) -> str:
+    return fold(word.lower().translate(UNDECOMPOSED_LETTERS))
+
+
+# The given names with their accents dropped too: "Jose" and "Lukasz" are "José" and "Łukasz".
+_PLAIN_FIRST_NAMES = frozenset(_plain_letters(name) for name in FIRST_NAMES)
+
+
+def is_given_name(word: str) -> bool:
+    """Whether a word is a common given name in any of the lexicon's languages, with or
+    without its accents ("Siobhán", "Siobhan", "Łukasz", "Lukasz")."""
+    lowered = word.lower()
+    return lowered in FIRST_NAMES or _plain_letters(lowered) in _PLAIN_FIRST_NAMES
 
 
 # Short forms of English given names, so that "Joe Biden" and "Joseph R. Biden" share a key.

@@ -7,7 +7,9 @@ possessive is the name it belongs to, and places never become actors.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .lexicon import (
     FEMALE_NAMES,
@@ -23,7 +25,7 @@ from .lexicon import (
     SURNAME_FIRST_NAMES,
     TITLES,
 )
-from .namekeys import middles_agree, suffix
+from .namekeys import is_given_name, middles_agree, organisation_key, suffix
 from .pipeline import dictionary_words
 from .types import KnownEntities
 
@@ -62,14 +64,26 @@ class Actor:
         return sorted(f for f in self.forms if f != self.canonical)
 
 
+# "F.B.I.", "U.N.", "N.A.T.O.": capitals each followed by a full stop, the last stop included.
+DOTTED_ACRONYM = re.compile(r"(?:[^\W\d_]\.){2,}")
+_ENDS_DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}[\s,;:)]*$")
+
+
 def clean_name(text: str) -> str:
-    """Strip determiners, possessive endings and edge punctuation from a surface form."""
-    suffix = re.search(r" (Jr|Sr)\.[\s,;:)]*$", text)  # the full stop of "Jr." is part of it
+    """Strip determiners, possessive endings and edge punctuation from a surface form. The
+    full stop of "Jr." and of a dotted acronym ("the U.N.") is part of the name."""
+    keeps_stop = re.search(r" (Jr|Sr)\.[\s,;:)]*$", text) or _ENDS_DOTTED.search(text)
     text = text.strip(_EDGE_PUNCT)
     text = re.sub(r"(?:'s|’s|'|’)$", "", text)
     text = re.sub(r"^(?:the|The|THE)\s+", "", text)
     text = " ".join(text.split()).strip(_EDGE_PUNCT)
-    return text + "." if suffix and not text.endswith(".") else text
+    return text + "." if keeps_stop and not text.endswith(".") else text
+
+
+def is_dotted_acronym(text: str) -> bool:
+    """"F.B.I.", "N.A.T.O." (capitals, each with its full stop), not "U.S." or "N.Y.": an
+    organisation's initials, which the model often calls a place."""
+    return bool(DOTTED_ACRONYM.fullmatch(text)) and text.isupper() and not is_place(text)
 
 
 def strip_titles(name: str) -> str:
@@ -80,12 +94,21 @@ def strip_titles(name: str) -> str:
     return " ".join(tokens)
 
 
+# "Eastern Ukraine", "northern Mali": a part of a place is a place.
+_COMPASS_WORDS = ("eastern ", "western ", "northern ", "southern ", "central ")
+# "the Sea of Azov", "the Gulf of Aden", "the Aral Sea": waters are places.
+_WATERS = re.compile(r"(?:sea|gulf|strait|straits|bay) of \S.*|\S.* (?:sea|ocean)")
+
+
 def is_place(name: str) -> bool:
     lowered = name.lower()
+    for compass in _COMPASS_WORDS:
+        lowered = lowered.removeprefix(compass)
     # "U.S" and "D.C": a place whose final full stop was cleaned off with the edge punctuation
     return (
         lowered in PLACES or lowered in NATIONALITIES or lowered.removeprefix("the ") in PLACES
         or ("." in lowered and lowered + "." in PLACES)
+        or bool(_WATERS.fullmatch(lowered.removeprefix("the ")))
     )
 
 
@@ -175,17 +198,39 @@ def _person_name(text: str) -> bool:
     return not (" " not in text and text.isupper() and len(text) > 3)
 
 
-def _person_shaped(text: str) -> bool:
-    """"Nikki Haley", "Carly Fiorina" called an organisation: a first name (one that is
-    rarely a surname) and one more capitalised word that no organisation ends with is a
-    person's name."""
+def _title_case(word: str) -> bool:
+    """"Peña", "O'Rourke", "Okonjo-Iweala", "McCain": a capital, then the word's own letters."""
+    parts = re.split(r"[-'’]", word)
+    return word[:1].isupper() and all(
+        part[:1].isupper() and (
+            part[1:].islower() or (_prefixed_surname(part) and not part.isupper())
+        )
+        for part in parts if len(part) > 1
+    )
+
+
+def _surname_word(word: str) -> bool:
+    """A word that may follow a given name as part of a person's name: capitalised, and not
+    a title, a place, a month or a word that says an organisation or a building."""
+    lowered = word.lower()
+    return _title_case(word) and not (
+        lowered in TITLES or lowered in NOT_NAMES or lowered in COMPANY_WORDS
+        or lowered in _INSTITUTIONS or lowered in _NOT_ORG_ENDINGS or lowered in NATIONALITIES
+        or is_place(word) or lowered in PAGE_FURNITURE_WORDS
+    )
+
+
+def person_shaped(text: str) -> bool:
+    """"Nikki Haley", "Enrique Peña Nieto" called an organisation: a given name (one that is
+    rarely a surname) and one or two more capitalised words that no organisation ends with is
+    a person's name."""
     tokens = text.split()
-    if len(tokens) != 2 or not all(t[:1].isupper() and t[1:].islower() for t in tokens):
+    if not 2 <= len(tokens) <= 3 or not _title_case(tokens[0]):
         return False
-    first, last = (t.lower() for t in tokens)
+    first = tokens[0].lower()
     return (
-        first in FIRST_NAMES and first not in SURNAME_FIRST_NAMES
-        and last not in COMPANY_WORDS and last not in _INSTITUTIONS and not is_place(last)
+        is_given_name(first) and first not in SURNAME_FIRST_NAMES and not is_place(first)
+        and all(_surname_word(token) for token in tokens[1:])
     )
 
 
@@ -215,6 +260,18 @@ def _drop_stray_words(people: list[Actor]) -> list[Actor]:
         or (word := next(iter(a.forms)).lower()) in first_names
         or not (word in nouns or word in adjectives)
     ]
+
+
+def _first_surname_of(word: str, people: list[Actor]) -> Actor | None:
+    """"Peña" of "Enrique Peña Nieto": in a name of a given name and two surnames (as Spanish
+    and Portuguese write them), the first surname alone is the person too, when exactly one
+    person of the story has it there."""
+    owners = {
+        id(actor): actor for actor in people for form in actor.forms
+        if len(parts := form.split()) == 3 and parts[1] == word and is_given_name(parts[0])
+        and _title_case(parts[1])
+    }
+    return next(iter(owners.values())) if len(owners) == 1 else None
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -269,6 +326,180 @@ def resolve_possessive(
     return text
 
 
+# ", ", ", and " and " and " between the members of a list of names.
+_LIST_SEPARATOR = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
+
+
+def split_name_list(text: str) -> list[str]:
+    """"Ana Ruiz, Tom Becker and Lia Moss" -> its three names; a name that is no list
+    ("Martin Luther King, Jr.", "Organization for Security and Cooperation in Europe", a
+    firm's "Benson, Torres & Friedman", "Albany, N.Y.") comes back whole."""
+    if "&" in text:
+        return [text]
+    parts = _LIST_SEPARATOR.split(text)
+    if len(parts) > 1 and all(_list_member(part) for part in parts):
+        return parts
+    return [text]
+
+
+def _list_member(part: str) -> bool:
+    """Every word capitalised, and neither a suffix ("Jr.") nor a place ("N.Y.")."""
+    words = part.split()
+    return (
+        bool(words) and all(word[:1].isupper() for word in words)
+        and part.lower() not in _NAME_SUFFIXES and not is_place(part)
+    )
+
+
+def _part_mentions(m: Mention, parts: list[str], labels: list[str]) -> list[Mention]:
+    """Mentions for the parts of `m.text`, in order, with their offsets in the paragraph."""
+    found, at = [], 0
+    for part, label in zip(parts, labels, strict=True):
+        at = m.text.index(part, at)
+        start = m.start + at
+        found.append(Mention(
+            m.paragraph, start, start + len(part), part, label, m.canonical,
+            m.before_noun and part == parts[-1], m.opens_sentence and at == 0,
+        ))
+        at += len(part)
+    return found
+
+
+def split_name_lists(mentions: list[Mention]) -> list[Mention]:
+    """A list the model read as one name ("Tom Becker and Lia Moss") becomes one mention per
+    member: a person when the model said so or when every member is shaped like one."""
+    result: list[Mention] = []
+    for m in mentions:
+        listed = m.label in ("PERSON", "ORG") and ("," in m.text or " and " in m.text)
+        parts = split_name_list(m.text) if listed else [m.text]
+        if len(parts) > 1 and (
+            m.label == "PERSON" or all(person_shaped(part) for part in parts)
+        ):
+            result.extend(_part_mentions(m, parts, ["PERSON"] * len(parts)))
+        else:
+            result.append(m)
+    return result
+
+
+_INNER_POSSESSIVE = re.compile(r"(.+?)['’]s (\S.*)")
+
+
+def split_inner_possessives(mentions: list[Mention]) -> list[Mention]:
+    """"Netanyahu’s Likud Party", "Congress’s Office of Compliance", "Univista’s Jorge Ramos":
+    an owner and what it owns, two names. The owner must be one the story names elsewhere,
+    a place or an institution, or what follows it a person's name; otherwise the possessive
+    is the name's own ("Sam's Club", "the Sheriff’s Department")."""
+    if not any("s " in m.text for m in mentions):
+        return mentions
+    forms = {m.text.lower() for m in mentions} | {m.text.split()[-1].lower() for m in mentions}
+    people = {m.text.lower() for m in mentions if m.label == "PERSON"}
+    people |= {m.text.split()[-1].lower() for m in mentions if m.label == "PERSON"}
+    result: list[Mention] = []
+    for m in mentions:
+        match = _INNER_POSSESSIVE.fullmatch(m.text) if m.label in ("PERSON", "ORG") else None
+        if match is None or not _owner_of(match[1], match[2], forms - {m.text.lower()}):
+            result.append(m)
+            continue
+        owner, owned = match[1], match[2]
+        owner_label = "PERSON" if owner.lower() in people else m.label
+        if is_place(owner):
+            owner_label = "GPE"
+        # The owner is the person ("Michael Cohen’s Congressional testimony"), not what he owns.
+        owned_label = "PERSON" if person_shaped(owned) else "ORG"
+        result.extend(_part_mentions(m, [owner, owned], [owner_label, owned_label]))
+    return result
+
+
+def _owner_of(owner: str, owned: str, forms: set[str]) -> bool:
+    """Whether `owner` names someone or something apart from `owned` (see above): `forms`
+    holds the story's other names and their last words ("Netanyahu" of "Benjamin
+    Netanyahu")."""
+    lowered = owner.lower()
+    return (
+        lowered in forms or is_place(owner) or lowered in _INSTITUTIONS or person_shaped(owned)
+    )
+
+
+def label_dotted_acronyms(mentions: list[Mention]) -> None:
+    """"F.B.I." and "N.A.T.O." are organisations, whatever the model calls them."""
+    for m in mentions:
+        if m.label in ("GPE", "LOC", "NORP", "PERSON") and is_dotted_acronym(m.text):
+            m.label = "ORG"
+
+
+def named_parts(mentions: list[Mention]) -> list[Mention]:
+    """The model's mentions with their names made whole: dotted acronyms labelled as
+    organisations, lists split into their members, an owner's possessive split off."""
+    label_dotted_acronyms(mentions)
+    return split_inner_possessives(split_name_lists(mentions))
+
+
+# Python's re has no class for upper-case letters: spell one out for the alphabets a name in
+# Latin, Greek or Cyrillic letters uses (Latin Extended and Vietnamese's letters included).
+_UPPER = "".join(
+    re.escape(letter) for letter in map(chr, range(0x2000)) if letter.isupper()
+) + "".join(re.escape(chr(code)) for code in range(0x1E00, 0x1F00) if chr(code).isupper())
+# A capitalised word with apostrophes and hyphens inside it ("O'Rourke", "Okonjo-Iweala"), or
+# an initial with its full stop ("J.").
+_CAPITAL_WORD = rf"[{_UPPER}](?:[\w'’-]*[^\W_]|\.)?"
+_CAPITALISED_RUN = re.compile(rf"(?<![\w'’.-]){_CAPITAL_WORD}(?: {_CAPITAL_WORD})+(?![\w'’-])")
+
+
+def capitalised_runs(paragraph: str):
+    """(start, end) of each run of two or more capitalised words one space apart."""
+    return ((run.start(), run.end()) for run in _CAPITALISED_RUN.finditer(paragraph))
+
+
+_MAX_SURNAME_WORDS = 2
+
+
+def given_name_span(run: str) -> tuple[int, int] | None:
+    """Where a person's name lies in a run of capitalised words: titles, then a given name
+    and one or two surname words ending the run ("Senator Ana Ruiz"), or None when the run
+    holds anything else ("Ana Ruiz Foundation", "Lake Ana")."""
+    words = run.split(" ")
+    first = 0
+    while first < len(words) and words[first].lower() in TITLES:
+        first += 1
+    rest = words[first + 1 :]
+    if first == len(words) or not 1 <= len(rest) <= _MAX_SURNAME_WORDS + 1:
+        return None
+    name = " ".join(words[first:])
+    if not person_shaped(_without_initial(clean_name(name))):
+        return None
+    start = len(" ".join(words[:first])) + (1 if first else 0)
+    return start, start + len(clean_name(name))
+
+
+def _without_initial(name: str) -> str:
+    """"Ana M. Ruiz" -> "Ana Ruiz": an initial says nothing about a name's shape."""
+    return " ".join(word for word in name.split() if not re.fullmatch(r"[^\W\d_]\.", word))
+
+
+def find_given_name_people(
+    paragraphs: list[str], skip: set[int], taken: Callable[[int], list[tuple[int, int]]]
+) -> list[Mention]:
+    """People the model missed altogether ("Ana Ruiz" heading a list, "Siobhán O'Rourke"):
+    a run of capitalised words that is a common given name and a surname, outside every
+    span `taken(paragraph)` says the model or the editors' names already cover."""
+    found: list[Mention] = []
+    for index, paragraph in enumerate(paragraphs):
+        if index in skip:
+            continue
+        spans = None
+        for run_start, run_end in capitalised_runs(paragraph):
+            where = given_name_span(paragraph[run_start:run_end])
+            if where is None:
+                continue
+            spans = taken(index) if spans is None else spans
+            if not any(run_start < e and s < run_end for s, e in spans):
+                start, end = run_start + where[0], run_start + where[1]
+                opens = not paragraph[:start].strip() or paragraph[:start].rstrip()[-1] in ".!?"
+                found.append(Mention(index, start, end, paragraph[start:end], "PERSON",
+                                     opens_sentence=opens))
+    return found
+
+
 def build_actors(
     mentions: list[Mention],
     known: KnownEntities,
@@ -277,6 +508,7 @@ def build_actors(
     named_places: set[str] = frozenset(),
 ) -> list[Actor]:
     """Group cleaned mentions into people and organisations."""
+    mentions = named_parts(mentions)
     blocked = {b.lower() for b in known.blocked}
     all_forms = {m.text.lower() for m in mentions}
     all_forms |= {m.text.split()[-1].lower() for m in mentions if m.text}
@@ -304,7 +536,7 @@ def build_actors(
             m.label = "GPE"  # "Port Ardent"
         if m.label == "PERSON" and m.text.split()[-1].lower() in COMPANY_WORDS:
             m.label = "ORG"  # "Pellar Pharma"
-        elif m.label == "ORG" and _person_shaped(m.text):
+        elif m.label in ("ORG", "GPE") and person_shaped(m.text):
             m.label = "PERSON"  # "Carly Fiorina"
         if m.label in ("ORG", "PERSON") and _is_story_place(m.text, story_places):
             m.label = "GPE"
@@ -374,7 +606,9 @@ def build_actors(
         if len(candidates) > 1:  # two people share the surname: the more frequent
             return max(candidates, key=lambda a: len(a.mentions))
         firsts = [a for a in people if any(f.split()[0] == text for f in a.forms if " " in f)]
-        return firsts[0] if len(firsts) == 1 else None
+        if len(firsts) == 1:
+            return firsts[0]
+        return _first_surname_of(text, people)
 
     # One-word forms with any label: a known surname is that person.
     single_people: dict[str, Actor] = {}
@@ -674,10 +908,16 @@ def _chamber_into_full_name(orgs: list[Actor]) -> None:
         orgs[:] = [a for a in orgs if a.mentions]
 
 
+# A story compares each organisation's forms with every later mention: key each form once.
+_organisation_key = lru_cache(maxsize=4096)(organisation_key)
+
+
 def _add_org(orgs: list[Actor], m: Mention, add) -> None:
-    lowered = m.text.lower()
+    """The organisation one of whose forms has the mention's key ("F.B.I." is "FBI"), or a
+    new one."""
+    key = _organisation_key(m.text)
     for actor in orgs:
-        if any(f.lower() == lowered for f in actor.forms):
+        if any(_organisation_key(f) == key for f in actor.forms):
             add(actor, m, m.text)
             return
     actor = Actor(kind=ORGANISATION)

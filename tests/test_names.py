@@ -1,0 +1,207 @@
+"""Names of people and organisations on short invented stories (issue 12): Unicode letters,
+dotted acronyms, lists of names, possessives and given names from many languages.
+
+No database: extraction is pure. The sentences are made up for these tests.
+"""
+
+from articles.ingest.extract import extract
+from articles.ingest.namekeys import is_given_name, organisation_key
+from articles.ingest.names import Mention, clean_name, split_name_list, split_name_lists
+from tests.test_extract import organisations, people
+
+
+def test_accented_names_are_whole_people_and_their_surnames_join_them():
+    result = extract(
+        [
+            "Enrique Peña Nieto met Volodymyr Zelenskyy in the capital on Monday.",
+            "Peña said the talks were useful, and Zelenskyy agreed.",
+        ]
+    )
+    assert people(result) == {"Enrique Peña Nieto", "Volodymyr Zelenskyy"}
+    assert not organisations(result)
+
+
+def test_names_with_letters_beyond_latin_1_hyphens_and_apostrophes():
+    result = extract(
+        [
+            "Łukasz Kowalczyk, a union organiser, said the strike would go on.",
+            "Siobhán O'Rourke, the harbour master, met Ngozi Okonjo-Iweala and Jürgen Müller.",
+            "Kowalczyk told reporters that O'Rourke and Müller had promised help.",
+        ]
+    )
+    assert people(result) == {
+        "Łukasz Kowalczyk",
+        "Siobhán O'Rourke",
+        "Ngozi Okonjo-Iweala",
+        "Jürgen Müller",
+    }
+    assert not organisations(result)
+
+
+def test_dotted_acronyms_are_organisations_that_keep_their_dots():
+    result = extract(
+        [
+            "Agents from the F.B.I. searched the office, and the U.N. condemned the attack.",
+            "A spokesman for N.A.T.O. said the alliance would help.",
+        ]
+    )
+    assert {"F.B.I.", "U.N.", "N.A.T.O."} <= organisations(result) | {
+        alias for o in result.organisations for alias in o.aliases
+    }
+    assert not people(result)
+
+
+def test_a_dotted_acronym_and_its_undotted_form_are_one_organisation():
+    result = extract(
+        [
+            "The F.B.I. opened an inquiry on Tuesday into the harbour fire.",
+            "The FBI said it would report within a month.",
+        ]
+    )
+    assert len(result.organisations) == 1
+    fbi = result.organisations[0]
+    assert {fbi.name, *fbi.aliases} >= {"FBI"}
+    assert organisation_key("F.B.I.") == organisation_key("FBI") == organisation_key("f.b.i")
+
+
+def test_a_dotted_place_is_not_an_organisation():
+    result = extract(["Karin Holm flew from Albany, N.Y., to Washington, D.C., on Friday."])
+    assert not organisations(result)
+
+
+def test_every_member_of_a_list_of_names_is_a_person():
+    result = extract(
+        [
+            "The awards went to Ana Ruiz, Tom Becker and Lia Moss, the committee said.",
+            "Board members Karin Holm, Felix Brandt, and Omar Haddad voted against the plan.",
+        ]
+    )
+    assert people(result) == {
+        "Ana Ruiz",
+        "Tom Becker",
+        "Lia Moss",
+        "Karin Holm",
+        "Felix Brandt",
+        "Omar Haddad",
+    }
+
+
+def test_a_merged_list_is_split_into_its_members():
+    assert split_name_list("Ana Ruiz, Tom Becker and Lia Moss") == [
+        "Ana Ruiz",
+        "Tom Becker",
+        "Lia Moss",
+    ]
+    assert split_name_list("Tom Becker and Lia Moss") == ["Tom Becker", "Lia Moss"]
+    # A firm's name and a name with a suffix are one name, not a list.
+    assert split_name_list("Benson, Torres & Friedman") == ["Benson, Torres & Friedman"]
+    assert split_name_list("Martin Luther King, Jr.") == ["Martin Luther King, Jr."]
+    assert split_name_list("Organization for Security and Cooperation in Europe") == [
+        "Organization for Security and Cooperation in Europe"
+    ]
+
+
+def test_possessives_are_stripped_from_names_with_either_apostrophe():
+    result = extract(
+        [
+            "Donald Trump's lawyers met on Monday, and Trump's spokesman declined to comment.",
+            "Angela Merkel’s government said Merkel’s aides would attend.",
+        ]
+    )
+    assert people(result) == {"Donald Trump", "Angela Merkel"}
+    assert clean_name("Merkel’s") == "Merkel"
+    assert clean_name("Trump's") == "Trump"
+
+
+def test_a_stripped_possessive_joins_the_name_the_story_gives():
+    result = extract(
+        [
+            "Critics attacked Donald Trumps plan on Monday.",
+            "Trumps aides said it would pass, and Trump agreed.",
+        ]
+    )
+    assert people(result) == {"Donald Trump"}
+
+
+def test_a_surname_ending_in_s_is_not_taken_for_a_possessive():
+    result = extract(
+        [
+            "Marta Jones said the vote was close.",
+            "Jones added that Kevin Roberts had abstained, and Roberts confirmed it.",
+        ]
+    )
+    assert people(result) == {"Marta Jones", "Kevin Roberts"}
+
+
+def test_an_owner_before_a_possessive_is_not_part_of_the_name():
+    result = extract(
+        [
+            "Benjamin Netanyahu said on Monday that Netanyahu’s Likud Party had won.",
+            "Univista’s Jorge Ramos asked the question, and Ramos did not let go.",
+        ]
+    )
+    assert "Jorge Ramos" in people(result)
+    assert "Likud Party" in organisations(result)
+    names = people(result) | organisations(result)
+    assert not [name for name in names if "’s" in name]
+
+
+def test_a_brand_named_with_a_possessive_keeps_it():
+    result = extract(["Shoppers at Halvard's Club were calm on Saturday, the manager said."])
+    assert "Halvard's Club" in organisations(result)
+
+
+def test_given_names_from_many_languages_are_known_without_any_story():
+    for given in (
+        "aiko",
+        "bongani",
+        "chidi",
+        "dagny",
+        "enrique",
+        "fatou",
+        "giorgos",
+        "hamid",
+        "ingrid",
+        "joão",
+        "Joao",
+        "kenji",
+        "Lukasz",
+        "Łukasz",
+        "marta",
+        "ngozi",
+        "oksana",
+        "priya",
+        "siobhán",
+        "Siobhan",
+        "tariq",
+        "xavier",
+        "yusuf",
+        "zeynep",
+    ):
+        assert is_given_name(given), given
+    assert not is_given_name("Smith")
+
+
+def test_a_person_the_model_calls_an_organisation_is_a_person_by_their_given_name():
+    result = extract(
+        [
+            "Marta Jones said the vote was close.",
+            "Chidi Okafor and Priya Raman disagreed, Dagny Lund said.",
+        ]
+    )
+    assert {"Marta Jones", "Chidi Okafor", "Priya Raman", "Dagny Lund"} <= people(result)
+    assert not organisations(result)
+
+
+def test_each_member_of_a_split_list_keeps_its_place_in_the_paragraph():
+    paragraph = "Judges Ana Ruiz and Tom Becker ruled."
+    start = paragraph.index("Ana")
+    merged = Mention(
+        0, start, start + len("Ana Ruiz and Tom Becker"), "Ana Ruiz and Tom Becker", "PERSON"
+    )
+    members = split_name_lists([merged])
+    assert [(m.text, m.label) for m in members] == [
+        ("Ana Ruiz", "PERSON"),
+        ("Tom Becker", "PERSON"),
+    ]
+    assert [paragraph[m.start : m.end] for m in members] == ["Ana Ruiz", "Tom Becker"]
