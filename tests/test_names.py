@@ -205,3 +205,25 @@ def test_each_member_of_a_split_list_keeps_its_place_in_the_paragraph():
         ("Tom Becker", "PERSON"),
     ]
     assert [paragraph[m.start : m.end] for m in members] == ["Ana Ruiz", "Tom Becker"]
+
+
+def test_a_stripped_possessive_of_a_known_organisation_is_not_one_of_its_spellings():
+    result = extract(
+        [
+            "She once worked as an assistant to The Washington Posts publisher in the capital.",
+        ]
+    )
+    post = next(o for o in result.organisations if o.name == "The Washington Post")
+    assert "Washington Posts" not in post.aliases
+
+
+def test_a_stripped_possessive_inside_a_name_is_split_off_when_the_owner_is_known():
+    result = extract(
+        [
+            "Senator Alma Brandt spoke first on Tuesday.",
+            "Alma Brandts Medicare plan drew fire, and the Congresss Office of Compliance said so.",
+        ]
+    )
+    assert people(result) == {"Alma Brandt"}
+    assert "Office of Compliance" in organisations(result)
+    assert not [name for name in organisations(result) if "Congresss" in name]

@@ -382,6 +382,9 @@ def split_name_lists(mentions: list[Mention]) -> list[Mention]:
 
 
 _INNER_POSSESSIVE = re.compile(r"(.+?)['’]s (\S.*)")
+# The label of what an owner owns: an organisation's unit is one too, a person's belongings
+# are neither ("MISC" names no actor).
+_OWNED_LABELS = {"ORG": "ORG", "PERSON": "MISC"}
 
 
 def split_inner_possessives(mentions: list[Mention]) -> list[Mention]:
@@ -389,25 +392,43 @@ def split_inner_possessives(mentions: list[Mention]) -> list[Mention]:
     an owner and what it owns, two names. The owner must be one the story names elsewhere,
     a place or an institution, or what follows it a person's name; otherwise the possessive
     is the name's own ("Sam's Club", "the Sheriff’s Department")."""
-    if not any("s " in m.text for m in mentions):
+    if not any("s " in m.text for m in mentions if m.label in ("PERSON", "ORG")):
         return mentions
     forms = {m.text.lower() for m in mentions} | {m.text.split()[-1].lower() for m in mentions}
     people = {m.text.lower() for m in mentions if m.label == "PERSON"}
     people |= {m.text.split()[-1].lower() for m in mentions if m.label == "PERSON"}
     result: list[Mention] = []
     for m in mentions:
-        match = _INNER_POSSESSIVE.fullmatch(m.text) if m.label in ("PERSON", "ORG") else None
-        if match is None or not _owner_of(match[1], match[2], forms - {m.text.lower()}):
+        parts = _owner_and_owned(m.text, forms - {m.text.lower()}) if m.label in (
+            "PERSON", "ORG"
+        ) else None
+        if parts is None:
             result.append(m)
             continue
-        owner, owned = match[1], match[2]
+        owner, owned = parts
         owner_label = "PERSON" if owner.lower() in people else m.label
         if is_place(owner):
             owner_label = "GPE"
-        # The owner is the person ("Michael Cohen’s Congressional testimony"), not what he owns.
-        owned_label = "PERSON" if person_shaped(owned) else "ORG"
+        # What a person owns ("Michael Cohen’s Congressional testimony") is not a person.
+        owned_label = "PERSON" if person_shaped(owned) else _OWNED_LABELS[m.label]
         result.extend(_part_mentions(m, [owner, owned], [owner_label, owned_label]))
     return result
+
+
+def _owner_and_owned(text: str, forms: set[str]) -> tuple[str, str] | None:
+    """The owner and what it owns in a name holding a possessive, its apostrophe kept
+    ("Netanyahu’s Likud Party") or stripped ("Mitt Romneys Medicare", "Congresss Office of
+    Compliance"), when `_owner_of` holds; else None."""
+    match = _INNER_POSSESSIVE.fullmatch(text)
+    if match is not None:
+        return (match[1], match[2]) if _owner_of(match[1], match[2], forms) else None
+    words = text.split()
+    for at, word in enumerate(words[:-1]):
+        if len(word) > 3 and word.endswith("s") and word.lower() not in _PLURAL_NAME_ENDINGS:
+            owner, owned = " ".join([*words[:at], word[:-1]]), " ".join(words[at + 1 :])
+            if _owner_of(owner, owned, forms):
+                return owner, owned
+    return None
 
 
 def _owner_of(owner: str, owned: str, forms: set[str]) -> bool:
@@ -500,6 +521,15 @@ def find_given_name_people(
     return found
 
 
+def _known_form(text: str, known: KnownEntities) -> str:
+    """The spelling a curated or built-in name was found under, without a possessive whose
+    apostrophe was stripped: "Washington Posts" is "Washington Post", no spelling of its own."""
+    stem = text[:-1].lower()
+    if text.endswith("s") and (stem in known.organisations or stem in known.people):
+        return text[:-1]
+    return text
+
+
 def build_actors(
     mentions: list[Mention],
     known: KnownEntities,
@@ -568,7 +598,7 @@ def build_actors(
                 m.label != "KNOWN_ORG" and lowered in known.people
             )
             kind = PERSON if is_person else ORGANISATION
-            add(known_actor(kind, canonical), m, m.text)
+            add(known_actor(kind, canonical), m, _known_form(m.text, known))
         else:
             pending.append(m)
 
