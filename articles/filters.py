@@ -165,6 +165,17 @@ class ArticleSearchFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.parsed_query = search.ParsedQuery(text="", query=None)
 
+    def with_query(self, query):
+        """The stories of this search with `query` in place of the reader's words, every other
+        filter kept (see search.most_words_candidates)."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name == "q":
+                queryset = search.apply_search(queryset, query)
+            else:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def filter_query(self, queryset, name, value):
         self.parsed_query = search.parse_query(value)
         return search.apply_search(queryset, self.parsed_query.query)

@@ -57,6 +57,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import combinations
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -190,6 +191,58 @@ def any_words(parsed: ParsedQuery) -> str:
     if parsed.query is None or not PLAIN_WORDS.fullmatch(parsed.tsquery):
         return ""
     return " or ".join(parsed.text.split())
+
+
+# --- Stories holding most of the words --------------------------------------------------------
+# When fewer stories than this hold every word of a query of plain words, sorted by relevance,
+# the page goes on with the stories holding all the words but one, then all but two, down to
+# half of them: a reader asking for "Barack Obama" also wants the stories that say only
+# "Obama", and one asking for "Glenn Beck speaks CPAC" those that say "speech".
+FILL_BELOW = 10
+# Ranked per number of words held (the newest ones when more hold that many).
+FILL_CANDIDATES = 200
+# Levels are asked for while their subsets of words are at most this many (a query of 12
+# words: all but one, 12 subsets; all but two would be 66).
+FILL_MAX_SUBSETS = 40
+
+
+def query_words(parsed: ParsedQuery) -> list[str]:
+    """The lexemes of a query of plain words, in order and each once; [] for any other query
+    (a phrase, an "or" or an excluded word says exactly what it wants)."""
+    if parsed.query is None or not PLAIN_WORDS.fullmatch(parsed.tsquery):
+        return []
+    return list(dict.fromkeys(re.findall(r"'([^']+)'", parsed.tsquery)))
+
+
+def holding_query(words: list[str], holding: int) -> SearchQuery:
+    """The stories holding at least `holding` of these lexemes. They are already normalised,
+    so the "simple" configuration reads them as they are."""
+    alternatives = " | ".join(
+        "(" + " & ".join(f"'{word}'" for word in subset) + ")"
+        for subset in combinations(words, holding)
+    )
+    return SearchQuery(alternatives, search_type="raw", config="simple")
+
+
+def most_words_candidates(widen, parsed: ParsedQuery, found: list[int], wanted: int):
+    """Up to `wanted` stories, not in `found`, holding most of the query's words: those holding
+    more first, then by rank. `widen(query)` is the search with `query` in place of the
+    reader's words and every filter kept."""
+    words = query_words(parsed)
+    filled: list[Candidate] = []
+    seen = set(found)
+    for holding in range(len(words) - 1, math.ceil(len(words) / 2) - 1, -1):
+        if math.comb(len(words), holding) > FILL_MAX_SUBSETS:
+            break
+        query = holding_query(words, holding)
+        level = candidates_for(
+            widen(query).exclude(pk__in=seen), query, "relevance", limit=FILL_CANDIDATES
+        )
+        filled.extend(level.rows)
+        seen.update(level.ids)
+        if len(filled) >= wanted:
+            break
+    return filled[:wanted]
 
 
 def apply_search(queryset, query: SearchQuery | None):
@@ -549,6 +602,8 @@ class SearchResults:
     page_clamped: bool = False
     # When nothing holds every word: the same words joined by "or", offered as a link.
     any_words: str = ""
+    # After the stories holding every word, when they are few: those holding most of them.
+    most_words: list[ResultRow] = field(default_factory=list)
     # The search could not finish over the whole archive: `window` is how many of its newest
     # (or oldest) stories it was answered over; None: not even over those.
     timed_out: bool = False
@@ -624,8 +679,12 @@ def _candidates_in_time(queryset, query, sort: str) -> Candidates | None:
         return None
 
 
-def article_search(queryset, parsed: ParsedQuery, sort: str | None, page: int | None):
-    """Everything the search page shows, in a bounded number of queries."""
+def article_search(
+    queryset, parsed: ParsedQuery, sort: str | None, page: int | None, *, widen=None
+):
+    """Everything the search page shows, in a bounded number of queries. With `widen` (see
+    `most_words_candidates`), a search that few stories answer goes on with those holding
+    most of its words."""
     sort = resolve_sort(sort, parsed.query)
     window = None
     try:
@@ -678,11 +737,25 @@ def article_search(queryset, parsed: ParsedQuery, sort: str | None, page: int | 
     results.sources = [(by_pk[pk], n) for pk, n in top_sources if pk in by_pk]
     results.years = sorted(years.items(), reverse=True)
     results.timeline, results.timeline_unit = timeline_buckets(months)
+    if widen is not None and sort == "relevance" and window is None:
+        results.most_words = _most_words_rows(widen, parsed, candidates.ids)
     if parsed.query is not None and count.value < SUGGEST_BELOW:
         results.suggestions = name_suggestions(parsed.text)
-    if not candidates.rows and window is None:
+    if not candidates.rows and not results.most_words and window is None:
         results.any_words = any_words(parsed)
     return results
+
+
+def _most_words_rows(widen, parsed: ParsedQuery, found: list[int]) -> list[ResultRow]:
+    """The rows that follow a search few stories answer (nothing if that takes too long)."""
+    if len(found) >= FILL_BELOW:
+        return []
+    try:
+        with time_limit(search_timeout_ms()):
+            filled = most_words_candidates(widen, parsed, found, PAGE_SIZE - len(found))
+    except SearchTooSlow:
+        return []
+    return _result_rows([row.pk for row in filled], parsed)
 
 
 def _result_rows(page_ids: list[int], parsed: ParsedQuery) -> list[ResultRow]:

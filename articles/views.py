@@ -40,6 +40,7 @@ def search_page(request):
         filterset.parsed_query,
         filterset.form.cleaned_data.get("sort"),
         filterset.form.cleaned_data.get("page"),
+        widen=filterset.with_query,
     )
     context.update(
         results=results,

@@ -144,8 +144,10 @@ def archive_top(query: str) -> list[int]:
     filterset = ArticleSearchFilter({"q": query}, queryset=Article.objects.all())
     if not filterset.is_valid():
         raise ValueError(f"the search page refuses {query!r}: {filterset.errors}")
-    results = article_search(filterset.qs, filterset.parsed_query, None, 1)
-    return results.candidates.ids[:TOP]
+    results = article_search(
+        filterset.qs, filterset.parsed_query, None, 1, widen=filterset.with_query
+    )
+    return [*results.candidates.ids, *(row.article.pk for row in results.most_words)][:TOP]
 
 
 def ts_rank_top(query: str) -> list[int]:

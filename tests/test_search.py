@@ -474,16 +474,57 @@ def test_a_search_cut_short_answers_over_the_newest_stories_and_says_at_least(
     assert "0 stories" not in page and "No stories match" not in page
 
 
-def test_when_no_story_holds_every_word_the_page_links_to_any_of_them(client):
+def most_words_titles(response):
+    return [row.article.title for row in response.context["results"].most_words]
+
+
+def test_when_few_stories_hold_every_word_those_holding_most_follow(client):
+    wire = SourceFactory(name="Wire", slug="wire")
+    ArticleFactory(title="Beck speaks at CPAC", body="Glenn Beck speaks at CPAC tonight.")
+    ArticleFactory(title="Beck at CPAC", body="Glenn Beck gave a speech at CPAC.")
+    ArticleFactory(title="Beck on the wire", body="Glenn Beck and CPAC.", source=wire)
+    ArticleFactory(title="Beck alone", body="Glenn Beck was on the radio.")
+    ArticleFactory(title="Unrelated", body="Nothing of the kind, said Glenn.")
+    response = get(client, q="Glenn Beck speaks cpac")
+    page = response.content.decode()
+    assert titles(response) == ["Beck speaks at CPAC"]
+    # Three of the four words first (by rank: words in the title weigh most), then two; one
+    # word is too few.
+    assert most_words_titles(response) == ["Beck at CPAC", "Beck on the wire", "Beck alone"]
+    assert "1 story" in page and "Stories holding most of these words" in page
+    assert "Only 1 story holds every word of “Glenn Beck speaks cpac”" in page
+    shown = re.sub(r"<[^>]+>", "", page)  # the marked words' tags removed
+    assert shown.index("Beck speaks at CPAC") < shown.index("Beck at CPAC") < shown.index(
+        "Beck alone"
+    )
+    # The filters hold for them too.
+    response = get(client, q="Glenn Beck speaks cpac", source="wire")
+    assert titles(response) == []
+    assert most_words_titles(response) == ["Beck on the wire"]
+    assert "No story holds every word of “Glenn Beck speaks cpac” with these filters" in (
+        response.content.decode()
+    )
+    # Sorted by date, a phrase, an "or" or an excluded word: only what was asked for.
+    for params in (
+        {"q": "Glenn Beck speaks cpac", "sort": "newest"},
+        {"q": '"glenn beck" speaks cpac'},
+        {"q": "glenn -beck speaks cpac"},
+    ):
+        response = get(client, **params)
+        assert most_words_titles(response) == [], params
+        assert "Stories holding most" not in response.content.decode()
+
+
+def test_when_no_story_holds_even_half_the_words_the_page_links_to_any_of_them(client):
     ArticleFactory(title="Beck at CPAC", body="Glenn Beck gave a speech at CPAC.")
     ArticleFactory(title="Beck alone", body="Glenn Beck was on the radio.")
     ArticleFactory(title="Unrelated", body="Nothing of the kind.")
-    response = get(client, q="Glenn Beck speaks cpac")
+    response = get(client, q="Glenn speaks tonight quietly")
     page = response.content.decode()
-    assert titles(response) == []
-    assert response.context["results"].any_words == "Glenn or Beck or speaks or cpac"
+    assert titles(response) == [] and most_words_titles(response) == []
+    assert response.context["results"].any_words == "Glenn or speaks or tonight or quietly"
     assert "No story holds all of these words" in page
-    assert 'href="?q=Glenn+or+Beck+or+speaks+or+cpac"' in page
+    assert 'href="?q=Glenn+or+speaks+or+tonight+or+quietly"' in page
     # Followed: the stories holding any of the words, those holding most first.
     assert titles(get(client, q="Glenn or Beck or speaks or cpac")) == [
         "Beck at CPAC",
