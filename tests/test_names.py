@@ -227,3 +227,14 @@ def test_a_stripped_possessive_inside_a_name_is_split_off_when_the_owner_is_know
     assert people(result) == {"Alma Brandt"}
     assert "Office of Compliance" in organisations(result)
     assert not [name for name in organisations(result) if "Congresss" in name]
+
+
+def test_a_place_named_with_an_accented_capital_is_a_place_not_a_person():
+    result = extract(
+        [
+            "The mill in the town of Östervik closed. Östervik said it would help, "
+            "Mayor Lena Berg said.",
+        ]
+    )
+    assert people(result) == {"Lena Berg"}
+    assert not organisations(result)

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from .lexicon import PLACES, TITLES, WELL_KNOWN_ORGANISATIONS
 from .names import (
+    LOWER,
     ORGANISATION,
     PERSON,
+    UPPER,
     Actor,
     Mention,
     build_actors,
@@ -37,14 +39,18 @@ CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 # A paragraph that is only a name ("Jane Roe"): a byline left among the paragraphs.
-_BYLINE = re.compile(r"(?:By )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}")
+_BYLINE = re.compile(rf"(?:By )?[{UPPER}][\w.'’-]+(?: [{UPPER}][\w.'’-]+){{1,3}}")
 _PLACE_CONTEXT = re.compile(
-    r"\b(?:in|to|from|near|across|into|outside|around|visited|capital,?) ([A-Z][a-z]+)\b(?! [A-Z])"
+    r"\b(?:in|to|from|near|across|into|outside|around|visited|capital,?) "
+    rf"([{UPPER}][{LOWER}]+)\b(?! [{UPPER}])"
 )
 # "the coastal town of Greywell": a place whatever the model calls it elsewhere.
 _NAMED_PLACE = re.compile(
-    r"\b(?:town|city|village|port|province|region|district) of ([A-Z][a-z]+)\b(?! [A-Z])"
+    rf"\b(?:town|city|village|port|province|region|district) of ([{UPPER}][{LOWER}]+)\b"
+    rf"(?! [{UPPER}])"
 )
+# A capitalised word of the story, accented capitals included ("Łódź").
+_CAPITALISED_WORD = re.compile(rf"\b[{UPPER}][\w-]+")
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # A name right after one of these is a person whatever the model says ("Chancellor Olaf Scholz").
 _PERSON_CUES = TITLES - {
@@ -72,8 +78,9 @@ _FURNITURE = re.compile(
 _AGENCY = r"(?:Getty Images|AP|AFP|Reuters|EPA|Sipa(?: USA)?|Bloomberg|Pool|File Photo)"
 _PHOTO_CREDIT = re.compile(
     r"\((?:AP |AFP |Reuters )?Photo(?:graph)?s?(?: by|:)[^)]{0,80}\)"
-    rf"|\b{_AGENCY} Photos?/[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,3}}"
-    rf"|\b(?:[A-Z][\w.'’-]+ ){{0,3}}[A-Z][\w.'’-]+ ?/ ?(?:[A-Z][\w.'’-]+ ?/ ?)?{_AGENCY}\b"
+    rf"|\b{_AGENCY} Photos?/[{UPPER}][\w.'’-]*(?: [{UPPER}][\w.'’-]*){{0,3}}"
+    rf"|\b(?:[{UPPER}][\w.'’-]+ ){{0,3}}[{UPPER}][\w.'’-]+ ?/ ?(?:[{UPPER}][\w.'’-]+ ?/ ?)?"
+    rf"{_AGENCY}\b"
 )
 
 
@@ -93,8 +100,8 @@ def is_credit_line(paragraph: str) -> bool:
 
 _WORD = re.compile(r"\w+")
 _DATELINE = re.compile(
-    r"^(?P<city>[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+)*)"  # AUGUSTA, NEW YORK
-    r"(?P<more>, [A-Z][\w.]*(?: [A-Z][\w.]*)*)?"  # , Me.  , Ukraine
+    rf"^(?P<city>[{UPPER}][{UPPER}.'’-]{{2,}}(?: [{UPPER}][{UPPER}.'’-]+)*)"  # AUGUSTA, NEW YORK
+    rf"(?P<more>, [{UPPER}][\w.]*(?: [{UPPER}][\w.]*)*)?"  # , Me.  , Ukraine
     r"(?P<agency> \([A-Za-z ]+\))? ?[—–-]{1,2} "  # (AP) —
 )
 
@@ -234,6 +241,20 @@ def _lookup(paragraph: str, start: int, end: int, surfaces) -> tuple[int, str] |
     return None
 
 
+def _find_mentions(
+    docs, texts: list[str], visible: list[str], skip: set[int], index: _KnownIndex
+) -> list[Mention]:
+    """Every name's mentions in text order: the curated and built-in names first, then the
+    model's entities, then the people the model missed. `texts` are what the model read."""
+    known_found = [m for m in _known_mentions(visible, index) if m.paragraph not in skip]
+    known_spans = [(m.paragraph, m.start, m.end) for m in known_found]
+    headlines = {i for i, text in enumerate(texts) if _headline(text)}
+    mentions = known_found + _model_mentions(docs, skip, known_spans, headlines)
+    mentions += find_given_name_people(visible, skip | headlines, _taken_spans(docs, mentions))
+    mentions.sort(key=lambda m: (m.paragraph, m.start))
+    return mentions
+
+
 def _taken_spans(docs, mentions: list[Mention]):
     """A paragraph's spans of every entity the model found (dates and events too) and of every
     mention: text that is already something, which no name rule may claim again. Read only
@@ -359,7 +380,7 @@ def _headline(paragraph: str) -> bool:
     """A headline left among the paragraphs: short, no closing punctuation, nearly every longer
     word capitalised ("Mayor Wins the Harbor Vote")."""
     text = paragraph.strip()
-    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
     if not 4 <= len(words) <= 16 or text[-1:] in ".!?\"”'’:":
         return False
     longer = [w for w in words if len(w) >= 4]
@@ -585,14 +606,9 @@ def extract(
     docs = parse(texts, deadline)
     skip = {i for i, p in enumerate(paragraphs) if is_credit_line(p)}
 
-    known_found = [m for m in _known_mentions(visible, index) if m.paragraph not in skip]
-    known_spans = [(m.paragraph, m.start, m.end) for m in known_found]
-    headlines = {i for i, text in enumerate(texts) if _headline(text)}
-    mentions = known_found + _model_mentions(docs, skip, known_spans, headlines)
-    mentions += find_given_name_people(visible, skip | headlines, _taken_spans(docs, mentions))
+    mentions = _find_mentions(docs, texts, visible, skip, index)
     deadline.check()
-    mentions.sort(key=lambda m: (m.paragraph, m.start))
-    words = {w.lower() for p in paragraphs for w in re.findall(r"\b[A-Z][\w-]+", p)}
+    words = {w.lower() for p in paragraphs for w in _CAPITALISED_WORD.findall(p)}
     # Single capitalised words that follow "in", "to", "from"...: places in this story.
     place_contexts = {
         w.lower() for p in paragraphs for w in re.findall(_PLACE_CONTEXT, p)

@@ -37,6 +37,18 @@ _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _EDGE_PUNCT = " \t,.;:!?\"'“”‘’()[]{}-–—"
 
 
+def _letters(case) -> str:
+    """A regular-expression class body of the letters of one case. Python's re has no class
+    for "an upper-case letter": this spells one out for the alphabets a name in Latin, Greek or
+    Cyrillic letters uses, Latin Extended and Vietnamese's letters included."""
+    return "".join(re.escape(chr(code)) for code in range(0x2000) if case(chr(code)))
+
+
+# Use as "[{UPPER}]" and "[{LOWER}]" where "[A-Z]" and "[a-z]" would miss "Ł" and "ñ".
+UPPER = _letters(str.isupper)
+LOWER = _letters(str.islower)
+
+
 @dataclass
 class Mention:
     paragraph: int
@@ -152,8 +164,8 @@ def is_lost_contraction(text: str) -> bool:
 # DeSantis, LaHood, DiNapoli, VanDerWerff, FitzGerald ("OBrien" has no lower-case letter
 # before its capital, so it needs no prefix here).
 _SURNAME_PREFIXES = r"(?:Mc|Mac|Fitz|Del|Della|De|Der|Di|Da|Du|La|Le|Lo|Van|Von|St)"
-_ENDS_WITH_PREFIX = re.compile(rf"(?:^|(?<=[a-z])){_SURNAME_PREFIXES}$")
-_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+_ENDS_WITH_PREFIX = re.compile(rf"(?:^|(?<=[{LOWER}])){_SURNAME_PREFIXES}$")
+_INNER_CAPITAL = re.compile(rf"[{LOWER}][{UPPER}]")
 
 
 def run_together_word(word: str) -> bool:
@@ -455,14 +467,10 @@ def named_parts(mentions: list[Mention]) -> list[Mention]:
     return split_inner_possessives(split_name_lists(mentions))
 
 
-# Python's re has no class for upper-case letters: spell one out for the alphabets a name in
-# Latin, Greek or Cyrillic letters uses (Latin Extended and Vietnamese's letters included).
-_UPPER = "".join(
-    re.escape(letter) for letter in map(chr, range(0x2000)) if letter.isupper()
-) + "".join(re.escape(chr(code)) for code in range(0x1E00, 0x1F00) if chr(code).isupper())
+
 # A capitalised word with apostrophes and hyphens inside it ("O'Rourke", "Okonjo-Iweala"), or
 # an initial with its full stop ("J.").
-_CAPITAL_WORD = rf"[{_UPPER}](?:[\w'’-]*[^\W_]|\.)?"
+_CAPITAL_WORD = rf"[{UPPER}](?:[\w'’-]*[^\W_]|\.)?"
 _CAPITALISED_RUN = re.compile(rf"(?<![\w'’.-]){_CAPITAL_WORD}(?: {_CAPITAL_WORD})+(?![\w'’-])")
 
 
