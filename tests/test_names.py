@@ -5,7 +5,7 @@ No database: extraction is pure. The sentences are made up for these tests.
 """
 
 from articles.ingest.extract import extract
-from articles.ingest.namekeys import is_given_name, organisation_key
+from articles.ingest.namekeys import alias_problem, is_given_name, organisation_key
 from articles.ingest.names import Mention, clean_name, split_name_list, split_name_lists
 from tests.test_extract import organisations, people
 
@@ -238,3 +238,10 @@ def test_a_place_named_with_an_accented_capital_is_a_place_not_a_person():
     )
     assert people(result) == {"Lena Berg"}
     assert not organisations(result)
+
+
+def test_a_given_name_of_any_language_is_refused_as_an_alias():
+    for given in ("Michael", "Ngozi", "Łukasz", "Lukasz", "Siobhan"):
+        assert alias_problem(given) == f"'{given}' is a first name alone"
+    assert alias_problem("Okonjo-Iweala") is None
+    assert alias_problem("Lee") is None  # as often a surname as a given name

@@ -14,6 +14,7 @@ from articles.ingest.lexicon import (
     NATIONALITIES,
     NOT_NAMES,
     PLACES,
+    SURNAME_FIRST_NAMES,
     TITLES,
 )
 
@@ -181,9 +182,17 @@ def alias_problem(alias: str) -> str | None:
         return f"'{alias}' names a group of people"
     if folded in PLACES:
         return f"'{alias}' is a place"
-    if folded in FEMALE_NAMES or folded in MALE_NAMES:
+    if _first_name_alone(folded):
         return f"'{alias}' is a first name alone"
     return None
+
+
+def _first_name_alone(folded: str) -> bool:
+    """A gendered first name ("Michael"), or a given name of any language that is seldom a
+    surname ("Ngozi", "Łukasz"; not "Lee" or "Kim")."""
+    if folded in FEMALE_NAMES or folded in MALE_NAMES:
+        return True
+    return is_given_name(folded) and folded not in SURNAME_FIRST_NAMES
 
 
 # Small words an acronym skips ("Federal Bureau of Investigation" is FBI).
