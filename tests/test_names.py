@@ -245,3 +245,8 @@ def test_a_given_name_of_any_language_is_refused_as_an_alias():
         assert alias_problem(given) == f"'{given}' is a first name alone"
     assert alias_problem("Okonjo-Iweala") is None
     assert alias_problem("Lee") is None  # as often a surname as a given name
+
+
+def test_a_dotted_title_is_not_an_organisation():
+    result = extract(["The A.G. said on Monday that the D.A. had agreed, and the F.B.I. said so."])
+    assert organisations(result) == {"FBI"}

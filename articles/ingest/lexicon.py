@@ -151,6 +151,7 @@ NOT_NAMES = frozenset(
     january february march april may june july august september october november december
     llc inc inc. ltd corp plc intelligence security
     covid covid-19 coronavirus god lord jesus allah bible constitution ok yes no mr mrs ms dr
+    a.g. d.a. m.p. p.m. a.m. e.g. i.e. ph.d. r.i.p. p.s.
     """.split()
 )
 
