@@ -250,3 +250,12 @@ def test_a_given_name_of_any_language_is_refused_as_an_alias():
 def test_a_dotted_title_is_not_an_organisation():
     result = extract(["The A.G. said on Monday that the D.A. had agreed, and the F.B.I. said so."])
     assert organisations(result) == {"FBI"}
+
+
+def test_a_place_abbreviation_before_a_name_is_not_part_of_it():
+    result = extract(
+        [
+            "In Washington, D.C. Jackson backers met on Monday, and Sandra Jackson said so.",
+        ]
+    )
+    assert people(result) == {"Sandra Jackson"}

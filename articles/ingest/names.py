@@ -99,9 +99,13 @@ def is_dotted_acronym(text: str) -> bool:
 
 
 def strip_titles(name: str) -> str:
-    """'U.S. Secretary of State Antony Blinken' -> 'Antony Blinken' (for person names)."""
+    """'U.S. Secretary of State Antony Blinken' -> 'Antony Blinken', 'N.Y. Gov. Jane Roe' ->
+    'Jane Roe' (for person names): titles, and a place's dotted abbreviation, go."""
     tokens = name.split()
-    while len(tokens) > 1 and (tokens[0].lower() in TITLES or tokens[0].lower() == "of"):
+    while len(tokens) > 1 and (
+        tokens[0].lower() in TITLES or tokens[0].lower() == "of"
+        or ("." in tokens[0] and is_place(tokens[0]))
+    ):
         tokens = tokens[1:]
     return " ".join(tokens)
 
@@ -149,7 +153,7 @@ def is_page_furniture(text: str) -> bool:
     """A name made only of a web page's furniture ("Replay More Videos", "WATCHED", "Story
     highlights", "Hide Caption", "Getty Images"): what scraping left of a video player, a
     gallery or a caption, not anyone or anything the story is about."""
-    words = re.findall(r"[a-z]+", text.lower())
+    words = re.findall(r"[^\W\d_]+", text.lower())
     return bool(words) and all(word in PAGE_FURNITURE_WORDS for word in words)
 
 
@@ -186,9 +190,12 @@ def _prefixed_surname(part: str) -> bool:
     return True
 
 
+_OF_PLACE = re.compile(rf"(.+?) of ([{UPPER}][\w.]*(?: [{UPPER}][\w.]*)?)")
+
+
 def _without_home_place(name: str) -> str:
     """'Mike Enzi of Wyoming' -> 'Mike Enzi'."""
-    match = re.fullmatch(r"(.+?) of ([A-Z][\w.]*(?: [A-Z][\w.]*)?)", name)
+    match = _OF_PLACE.fullmatch(name)
     return match[1] if match and is_place(match[2]) else name
 
 
