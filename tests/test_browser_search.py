@@ -200,3 +200,23 @@ def test_keyboard_skip_link(page, live_server, archive):
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
+
+
+def test_a_search_few_stories_answer_goes_on_with_those_holding_most_words(
+    page, live_server, archive
+):
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+    page.goto(live_server.url + "/search/?q=budget+passed+ceasefire")
+    expect(page.locator("#results-heading")).to_contain_text("0 stories")
+    section = page.locator(".most-words")
+    expect(section.locator("#most-words-heading")).to_have_text(
+        "Stories holding most of these words"
+    )
+    expect(section).to_contain_text("No story holds every word of “budget passed ceasefire”")
+    # Two of the three words: the budget story; the ceasefire stories hold only one.
+    expect(section.locator(".result")).to_have_count(1)
+    expect(section.locator(".result-title")).to_contain_text("Budget vote <script>")
+    expect(section.locator(".result-title mark").first).to_have_text("Budget")
+    assert "<script>" not in section.inner_html()
+    assert_accessible(page)
+    shoot(page, "search-most-words")
