@@ -44,6 +44,10 @@ RELATED_PER_ACTOR = 300
 # Companions ("appears most with") are counted over an entity's most recent stories.
 COMPANION_STORIES = 1000
 COMPANIONS = 10
+# An entity page's stories per month and companions are kept this long, under a key that
+# holds the entity's story count, so a story imported since gives a new key (a date edited in
+# place shows once the time is up). For the busiest person of 400,000 stories they took 0.8 s.
+ENTITY_COUNTS_CACHE_SECONDS = 600
 
 
 def article_list_newest(limit: int = 20):
@@ -320,6 +324,8 @@ def entity_detail(kind: EntityKind, entity, page_number) -> EntityPage:
         .only("title", "slug", "published", "source__name")
     )
     paginator = Paginator(stories, STORIES_PAGE_SIZE)
+    # The count the import services keep, instead of counting 100,000 stories again.
+    paginator.count = entity.article_count
     page = paginator.get_page(page_number)
     quotes_qs = Quote.objects.filter(**{kind.field: entity}).exclude(status=Quote.Status.REJECTED)
     quotes = list(
@@ -335,17 +341,12 @@ def entity_detail(kind: EntityKind, entity, page_number) -> EntityPage:
         )
         .order_by("-article__published", "article_id", "paragraph", "start")[:10]
     )
-    months = Counter(
-        {
-            (row["month"].year, row["month"].month): row["stories"]
-            for row in mentions.annotate(month=TruncMonth("article__published"))
-            .values("month")
-            .annotate(stories=Count("pk"))
-            .order_by()
-        }
+    months, people, organisations = cache.get_or_set(
+        f"entity-page:{kind.field}:{entity.pk}:{entity.article_count}",
+        lambda: _entity_counts(entity, mentions),
+        ENTITY_COUNTS_CACHE_SECONDS,
     )
     timeline, unit = search.timeline_buckets(months)
-    article_ids = mentions.order_by("-article_id").values("article_id")[:COMPANION_STORIES]
     return EntityPage(
         kind=kind,
         entity=entity,
@@ -355,11 +356,29 @@ def entity_detail(kind: EntityKind, entity, page_number) -> EntityPage:
         quote_count=quotes_qs.count(),
         timeline=timeline,
         timeline_unit=unit,
-        people=_companions(PersonMention, "person", article_ids, entity, Person),
-        organisations=_companions(
-            OrganisationMention, "organisation", article_ids, entity, Organisation
-        ),
+        people=people,
+        organisations=organisations,
     )
+
+
+def _entity_counts(entity, mentions) -> tuple[Counter, list, list]:
+    """An entity page's costly counts: its stories per month, and the people and
+    organisations most often named with it."""
+    months = Counter(
+        {
+            (row["month"].year, row["month"].month): row["stories"]
+            for row in mentions.annotate(month=TruncMonth("article__published"))
+            .values("month")
+            .annotate(stories=Count("pk"))
+            .order_by()
+        }
+    )
+    article_ids = mentions.order_by("-article_id").values("article_id")[:COMPANION_STORIES]
+    people = _companions(PersonMention, "person", article_ids, entity, Person)
+    organisations = _companions(
+        OrganisationMention, "organisation", article_ids, entity, Organisation
+    )
+    return months, people, organisations
 
 
 def _companions(mention_model, field_name, article_ids, entity, entity_model):

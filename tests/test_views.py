@@ -131,6 +131,31 @@ def test_person_page(client, story):
     assert "<svg" in html
 
 
+def test_a_person_page_counts_once_then_again_when_a_new_story_names_them(
+    client, story, django_assert_max_num_queries
+):
+    peskov = story["peskov"]
+    first = client.get(peskov.get_absolute_url()).context["page"]
+    assert first.story_count == 2 and sum(bucket.count for bucket in first.timeline) == 2
+    # Read again: the stories per month and the companions are not counted again.
+    with django_assert_max_num_queries(6):
+        again = client.get(peskov.get_absolute_url()).context["page"]
+    assert again.timeline == first.timeline and again.organisations == first.organisations
+    # A story imported since names them: its count, month and companions show at once.
+    newsroom = OrganisationFactory(name="Newsroom")
+    ArticleFactory(
+        title="Peskov in spring",
+        published=datetime.date(2023, 4, 1),
+        people=[peskov],
+        organisations=[newsroom],
+    )
+    peskov.refresh_from_db()
+    page = client.get(peskov.get_absolute_url()).context["page"]
+    assert page.story_count == 3 and sum(bucket.count for bucket in page.timeline) == 3
+    assert ("Newsroom", 1) in [(o.name, n) for o, n in page.organisations]
+    assert "Peskov in spring" in [article.title for article in page.stories]
+
+
 def test_organisation_page(client, story):
     response = client.get(story["kremlin"].get_absolute_url())
     assert response.status_code == 200
