@@ -315,7 +315,7 @@ def _greedy_decode(component, docs) -> list:
 
     Why not `component.predict`: spaCy's loop runs without the GIL, and the spaCy 3.8 wheels
     for Python 3.11 are compiled with Cython profiling hooks that take the GIL back on every
-    call of a small state function (tens of millions a story batch): that handover was about
+    call of a small state function (hundreds of thousands a story): that handover was about
     a third of all extraction time. Here the GIL is held throughout, so the hooks cost little.
     The arithmetic is the model's own (`ParserStepModel`, `precompute_hiddens`): features
     summed in the same order, maxout, output layer; no parse or entity differs (checked on
