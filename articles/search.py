@@ -39,6 +39,9 @@ match of a common word takes seconds):
    words), so that a word found deep in a story shows in its snippet; `articles.highlights`
    marks the query's words and phrases in that paragraph and the title, and escapes the rest,
    so stored text is never trusted as HTML.
+5. When fewer than `FILL_BELOW` stories hold every word of a query of plain words (sorted by
+   relevance), `most_words_candidates` goes on with those holding all the words but one, then
+   all but two, down to half: listed after them on the page, never counted with them.
 
 Measured with bench/search.py on 100,000 stories, through the test client with rendering, on
 a 2-core machine shared with other work (load average about 2.2), run alternately with the
