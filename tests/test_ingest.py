@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import services
 from articles.ingest.parse import parse
@@ -21,6 +22,8 @@ from articles.models import (
     Source,
 )
 from articles.services import ingest as ingest_service
+from articles.services import resolution
+from articles.services.slugs import unique_slugs
 
 PARAGRAPHS = [
     "Harbour master Edith Marlowe said the new pier will open in June.",
@@ -538,3 +541,40 @@ def test_a_repaired_title_is_stored_and_the_page_says_so(client):
             ingest(url="https://news.example/clean/").article.get_absolute_url()
         ).content.decode()
     )
+
+
+def test_a_story_naming_many_new_people_costs_no_more_queries_than_one_naming_few(
+    django_assert_max_num_queries,
+):
+    """New entries of a story are saved together: the queries do not grow with their number."""
+    surnames = ["Quill", "Rensen", "Tanaka", "Oduya", "Vesk", "Halden", "Brisco", "Lund"]
+
+    def people(first_name):
+        return [FoundEntity(f"{first_name} {surname}") for surname in surnames[:2]]
+
+    with CaptureQueriesContext(connection) as few:
+        ingest(extraction=found(people=people("Ada"), quotes=[]))
+    many = [FoundEntity(f"Bram {surname}") for surname in surnames]
+    with django_assert_max_num_queries(len(few)):
+        ingest(url="https://harbourpost.example/many/", extraction=found(people=many, quotes=[]))
+    assert Person.objects.filter(name__startswith="Bram ").count() == len(surnames)
+
+
+def test_slugs_made_together_differ_from_each_other_and_from_stored_and_former_slugs():
+    Person.objects.create(name="Jose Pena", slug="jose-pena", former_slugs=["jose-pena-2"])
+    slugs = unique_slugs(Person, ["José Peña", "Jose  Pena", "Ada Quill"], "person")
+    assert slugs == ["jose-pena-3", "jose-pena-4", "ada-quill"]
+
+
+def test_an_entry_created_meanwhile_by_another_import_is_used_not_duplicated():
+    """The story's new entries are planned, then saved in one insert; when another import
+    stored one of the names in between, the insert fails and each is found or created alone."""
+    planned = [Person(name="Ada Quill", slug="", **resolution.entity_keys(Person, "Ada Quill"))]
+    planned.append(Person(name="Bram Lund", slug="", **resolution.entity_keys(Person, "Bram Lund")))
+    other_import = Person.objects.create(name="Bram Lund", slug="bram-lund")
+    saved = resolution._entities_create(Person, planned)
+    assert saved[id(planned[1])].pk == other_import.pk
+    assert sorted(Person.objects.values_list("name", "slug")) == [
+        ("Ada Quill", "ada-quill"),
+        ("Bram Lund", "bram-lund"),
+    ]

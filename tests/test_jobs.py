@@ -52,8 +52,14 @@ def wait_for(predicate, seconds: float = WAIT_SECONDS):
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"still waiting after {seconds} s")
+
+
+def job_running() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM procrastinate_jobs WHERE status = 'doing' LIMIT 1")
+        return cursor.fetchone() is not None
 
 
 def batch_done_count(batch) -> int:
@@ -78,17 +84,18 @@ def test_import_command_with_worker_processes(tmp_path):
 
 
 def test_a_worker_killed_mid_batch_loses_nothing():
-    files = stories(12)
+    count = 48
+    files = stories(count)
     batch = services.batch_stage(files)
-    # Two jobs of six: killed after two stories, the worker is always inside the first job
-    # (with smaller jobs it could die between two, leaving no job to retry).
-    services.batch_confirm(batch, files_per_job=6)
+    services.batch_confirm(batch, files_per_job=6)  # eight jobs of six
     with workers_started(1) as [worker]:
-        wait_for(lambda: batch_done_count(batch) >= 2)
+        # Killed inside a job, after two stories: between two jobs no job would be left to
+        # retry (with six small stories a job, that moment is rare but real).
+        wait_for(lambda: batch_done_count(batch) >= 2 and job_running())
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
     batch.refresh_from_db()
-    assert batch.status == "running" and batch.done_count < 12
+    assert batch.status == "running" and batch.done_count < count
     # Another worker takes over once the dead one is known dead (its heartbeat stopped). Run
     # in a thread of its own: a browser test may have left an event loop in this one.
     retried = 0
@@ -102,15 +109,15 @@ def test_a_worker_killed_mid_batch_loses_nothing():
             time.sleep(0.5)
     assert retried == 1
     with workers_started(1):
-        wait_for(lambda: batch_done_count(batch) == 12)
+        wait_for(lambda: batch_done_count(batch) == count)
     batch.refresh_from_db()
-    assert (batch.status, batch.created_count, batch.rejected_count) == ("done", 12, 0)
-    assert Article.objects.count() == 12
+    assert (batch.status, batch.created_count, batch.rejected_count) == ("done", count, 0)
+    assert Article.objects.count() == count
     assert sorted(Article.objects.values_list("title", flat=True)) == sorted(
-        f"Harbour Council Meeting Number {number}" for number in range(12)
+        f"Harbour Council Meeting Number {number}" for number in range(count)
     )
     # No story half-stored: each has its people, and the counts agree with the mentions.
-    assert PersonMention.objects.filter(person__name="Ilse Varrow").count() == 12
+    assert PersonMention.objects.filter(person__name="Ilse Varrow").count() == count
     assert not batch.files.filter(outcome="pending").exists()
 
 

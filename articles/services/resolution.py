@@ -45,7 +45,7 @@ from articles.ingest.namekeys import (
 from articles.ingest.pipeline import dictionary_words
 from articles.ingest.types import Extraction, FoundEntity, KnownEntities
 from articles.models import EntityPair, Organisation, OrganisationPair, Person, PersonPair
-from articles.services.slugs import unique_slug
+from articles.services.slugs import unique_slug, unique_slugs
 
 NAME_MAX_CHARS = 200  # Entity.name
 # A surname alone joins a full name holding at least this share of the stories of everyone
@@ -119,7 +119,7 @@ def _resolve(model, found: list[FoundEntity], known_names: dict[str, str]):
         elif not group.confirmed:
             stored = _organisation_match(group.name, stored_entries)
         if stored is None:
-            stored = stored_entries.get_or_create(group.name)
+            stored = stored_entries.get_or_plan(group.name)
         if stored.not_an_entity:
             continue
         entry = Resolved(
@@ -127,6 +127,9 @@ def _resolve(model, found: list[FoundEntity], known_names: dict[str, str]):
         )
         for spelling in {key, *(spelling.upper() for spelling in group.spellings)}:
             resolved[spelling] = entry
+    saved = _entities_create(model, stored_entries.planned)
+    for entry in resolved.values():
+        entry.entity = saved.get(id(entry.entity), entry.entity)
     return resolved
 
 
@@ -161,6 +164,7 @@ class _StoredEntries:
 
     def __init__(self, model, groups):
         self.model = model
+        self.planned: list = []  # new entries, saved together by `_entities_create`
         unconfirmed = [group.name for group in groups if not group.confirmed]
         key_of = name_key if model is Person else organisation_key
         keys = {key_of(name) for name in unconfirmed} - {""}
@@ -193,11 +197,12 @@ class _StoredEntries:
             lambda entity: [entity.surname],
         )
 
-    def get_or_create(self, name: str):
-        """The entry of exactly this name, created when there is none."""
+    def get_or_plan(self, name: str):
+        """The entry of exactly this name, or a new one (unsaved until `_entities_create`)."""
         stored = self.by_name.get(name.upper())
         if stored is None:
-            stored = _entity_create(self.model, name)
+            stored = self.model(name=name, **entity_keys(self.model, name))
+            self.planned.append(stored)
             self.by_name[name.upper()] = stored
             if stored.name_key and not stored.not_an_entity:
                 self.by_key.setdefault(stored.name_key, []).append(stored)
@@ -293,6 +298,25 @@ def _dominant(candidates: list[Person]) -> Person | None:
     return None
 
 
+def _entities_create(model, planned: list) -> dict[int, Person | Organisation]:
+    """Save a story's new entries in one insert, in the order names were sorted (the order
+    every import creates rows in); returns the saved entry for each planned one, by id().
+
+    When a concurrent import created one of the names first (or took a slug), the insert
+    fails as a whole and each entry is created, or found, on its own."""
+    if not planned:
+        return {}
+    slugs = unique_slugs(model, [entity.name for entity in planned], model._meta.model_name)
+    for entity, slug in zip(planned, slugs, strict=True):
+        entity.slug = slug
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create(planned)
+        return {id(entity): entity for entity in planned}
+    except IntegrityError:
+        return {id(entity): _entity_create(model, entity.name) for entity in planned}
+
+
 def _entity_create(model, name: str):
     """A new entry of this name, or the one a concurrent import created first."""
     for _attempt in range(5):
@@ -340,6 +364,8 @@ def pair_model(entity) -> type[EntityPair]:
 
 def pair_is_distinct(entity, other) -> bool:
     """Whether an editor said these two are not the same."""
+    if entity.pk is None or other.pk is None:
+        return False  # an entry this story is about to create has no pairs yet
     first, second = sorted([entity.pk, other.pk])
     return (
         pair_model(entity)

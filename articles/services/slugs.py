@@ -1,7 +1,10 @@
 """Slugs for stories, sources and entries: readable, unique, and never an old address."""
 
 import re
+from functools import reduce
+from operator import or_
 
+from django.db.models import Q
 from django.utils.text import slugify
 
 SLUG_BASE_MAX_CHARS = 200  # leaves room for "-123" under every slug column's limit
@@ -9,21 +12,46 @@ SLUG_BASE_MAX_CHARS = 200  # leaves room for "-123" under every slug column's li
 
 def unique_slug(model, text: str, fallback: str) -> str:
     """slugify(text), with -2, -3... when taken, also by an entity's former slugs."""
-    base = slugify(text)[:SLUG_BASE_MAX_CHARS].strip("-") or fallback
-    pattern = re.compile(rf"^{re.escape(base)}(-[0-9]+)?$")
-    # A prefix match can use the slug's index; the exact pattern is checked here.
-    taken = {
-        slug
-        for slug in model.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-        if pattern.match(slug)
-    }
-    number = 1
+    return unique_slugs(model, [text], fallback)[0]
+
+
+def unique_slugs(model, texts: list[str], fallback: str) -> list[str]:
+    """One free slug for each text, distinct from each other too, in two queries for any
+    number of texts (a third when a candidate was an entry's former slug): an import creates
+    several entries a story and each round trip costs more than the lookup."""
+    bases = [slugify(text)[:SLUG_BASE_MAX_CHARS].strip("-") or fallback for text in texts]
+    stored = _slugs_taken(model, set(bases))
+    former: set[str] = set()
     while True:
-        candidate = base if number == 1 else f"{base}-{number}"
+        taken = stored | former
+        chosen = [_first_free(base, taken) for base in bases]  # each joins `taken`
         # A merged entry's old slug still redirects: never reuse it (GIN index on the array).
-        if candidate not in taken and not (
-            hasattr(model, "former_slugs")
-            and model.objects.filter(former_slugs__contains=[candidate]).exists()
-        ):
-            return candidate
+        found = _former_slugs_among(model, set(chosen)) - former
+        if not found:
+            return chosen
+        former |= found
+
+
+def _first_free(base: str, taken: set[str]) -> str:
+    number = 1
+    while (candidate := base if number == 1 else f"{base}-{number}") in taken:
         number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _slugs_taken(model, bases: set[str]) -> set[str]:
+    """The stored slugs of the form base or base-N for any of these bases."""
+    # The prefix lets PostgreSQL use the slug's index; the pattern keeps "ana-pereira" out of
+    # the slugs taken for "ana".
+    matches = [
+        Q(slug__startswith=base, slug__regex=rf"^{re.escape(base)}(-[0-9]+)?$") for base in bases
+    ]
+    return set(model.objects.filter(reduce(or_, matches)).values_list("slug", flat=True))
+
+
+def _former_slugs_among(model, candidates: set[str]) -> set[str]:
+    if not hasattr(model, "former_slugs") or not candidates:
+        return set()
+    rows = model.objects.filter(former_slugs__overlap=list(candidates))
+    return {slug for slugs in rows.values_list("former_slugs", flat=True) for slug in slugs}
