@@ -18,7 +18,10 @@ converted to the seed format by bench/entities.py; when that file is absent (or 
 
 Reported per run: stories/s; seconds per story in a worker (from the job's start and each
 file's finish time: the gap between one file finishing and the next, per job); latency from
-file in to searchable (p50/p95); the peak resident memory (VmHWM) of each worker process.
+file in to searchable (p50/p95); the peak resident memory (VmHWM) of each worker process; the
+CPU time a story costs in the workers and in the PostgreSQL server (when it runs on this
+machine: every local postgres process counts, so keep the machine otherwise idle), and the
+throughput that cost allows on this machine's cores.
 Then the admin's preview (`batch_stage`) of one zip of --zip-files stories, timed over
 --preview-runs runs against the last run's archive (the target is under 2 s for 5,000 files).
 Writes bench/results/ingest.json.
@@ -240,6 +243,27 @@ def memory_kb(pid: int) -> dict:
     return fields
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process, with that of its children it has waited for (the PostgreSQL
+    server's ended backends count in its postmaster)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds() -> float | None:
+    """CPU time of the PostgreSQL processes on this machine; None when there are none (the
+    server runs elsewhere)."""
+    total, found = 0.0, False
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                total += cpu_seconds(int(entry.name))
+                found = True
+        except OSError:
+            continue  # ended meanwhile
+    return total if found else None
+
+
 def run_workers(stories, workers: int, database: str) -> dict:
     """Import `stories` into a fresh archive with `workers` worker processes."""
     from articles.management.workers import workers_started
@@ -253,8 +277,12 @@ def run_workers(stories, workers: int, database: str) -> dict:
         batch_until_done(warmup, processes, files_per_job=1)
         warmup_seconds = time.perf_counter() - spawned
         queue_idle()
+        cpu_before = sum(cpu_seconds(process.pid) for process in processes)
+        database_before = database_cpu_seconds()
         batch, filed = batch_until_done(stories, processes, report_every=PROGRESS_SECONDS)
         memory = [memory_kb(process.pid) for process in processes]
+        worker_cpu = sum(cpu_seconds(process.pid) for process in processes) - cpu_before
+        database_after = database_cpu_seconds()
     seconds = (batch.finished - filed).total_seconds()
     per_story, retried = story_seconds(batch)
     latency = [
@@ -266,6 +294,11 @@ def run_workers(stories, workers: int, database: str) -> dict:
         for outcome in ("created", "updated", "unchanged", "rejected", "failed", "cancelled")
         if getattr(batch, f"{outcome}_count")
     }
+    database_cpu = (
+        database_after - database_before if None not in (database_before, database_after) else None
+    )
+    # The throughput these CPU costs allow when every core works on nothing else.
+    cpu_per_story = (worker_cpu + (database_cpu or 0)) / len(stories)
     result = {
         "workers": workers,
         "stories": len(stories),
@@ -279,6 +312,11 @@ def run_workers(stories, workers: int, database: str) -> dict:
         "stories_timed": len(per_story),
         "latency_seconds_p50": round(_quantile(latency, 0.5), 2),
         "latency_seconds_p95": round(_quantile(latency, 0.95), 2),
+        "worker_cpu_ms_per_story": round(1000 * worker_cpu / len(stories), 1),
+        "database_cpu_ms_per_story": (
+            round(1000 * database_cpu / len(stories), 1) if database_cpu is not None else None
+        ),
+        "cpu_bound_stories_per_second": round((os.cpu_count() or 1) / cpu_per_story, 1),
         "jobs_retried": retried,
         "warmup_stories": len(warmup),
         "warmup_seconds": round(warmup_seconds, 1),
@@ -291,7 +329,10 @@ def run_workers(stories, workers: int, database: str) -> dict:
         f"{result['stories_per_second']} stories/s; per story p50 "
         f"{result['story_seconds_p50']} s, p95 {result['story_seconds_p95']} s; latency p50 "
         f"{result['latency_seconds_p50']} s, p95 {result['latency_seconds_p95']} s; peak RSS "
-        f"{result['worker_peak_rss_mb']} MB; {outcomes}",
+        f"{result['worker_peak_rss_mb']} MB; CPU a story: workers "
+        f"{result['worker_cpu_ms_per_story']} ms, database {result['database_cpu_ms_per_story']} "
+        f"ms (at most {result['cpu_bound_stories_per_second']} stories/s on "
+        f"{os.cpu_count()} cores); {outcomes}",
         flush=True,
     )
     return result

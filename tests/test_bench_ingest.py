@@ -78,6 +78,11 @@ def test_a_small_run_with_a_worker_process(bench, tmp_path, django_db_blocker):
     # Read from the live worker, which had loaded the language model by then.
     assert len(run["worker_peak_rss_mb"]) == 1
     assert run["worker_peak_rss_mb"][0] >= run["worker_rss_mb"][0] > 50
+    # The worker spent CPU on the stories, and so did the database server when it runs here.
+    assert run["worker_cpu_ms_per_story"] > 0
+    if bench.database_cpu_seconds() is not None:
+        assert run["database_cpu_ms_per_story"] > 0
+    assert run["cpu_bound_stories_per_second"] > 0
     preview = report["preview"]
     assert (preview["files"], preview["runs"], len(preview["seconds"])) == (20, 2, 2)
     # The six stories stored are recognised; the other fourteen would be new.
