@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles import search
+from articles.models import Person
 from tests.factories import ArticleFactory, OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +143,35 @@ def test_every_lookup_uses_the_name_indexes():
     assert "Seq Scan on articles_person" not in plan
     assert "Bitmap Index Scan on person_names_trgm" in plan
     assert "Bitmap Index Scan on person_names_sounds" in plan
+
+
+def test_a_small_archive_looks_names_up_through_the_indexes_too():
+    """On 1,500 corpus people PostgreSQL chose to compute both name expressions for every
+    row, 60 to 190 ms a lookup against 7 to 21 ms through the indexes: the lookup runs with
+    sequential scans off, and leaves the connection's setting as it was."""
+    given = "Ada Bram Cora Dax Elin Farid Greta Hugo Ines Jonas Kira Lars Mina Nils Oona".split()
+    surnames = "Quill Rensen Tanaka Oduya Marlowe Vesk Halden Brisco Lund Ferro Gallo".split()
+    Person.objects.bulk_create(
+        Person(name=f"{first} {initial}. {last}", slug=f"{first}-{initial}-{last}", aliases=[last])
+        for initial in "ABCDEFGHIJ"
+        for first in given
+        for last in surnames
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_person")
+    statement, parameters = search.suggestions_statement(["marlow", "halden"])
+    with search.suggestion_settings(search.SUGGEST_SIMILARITY) as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("off",)
+        cursor.execute("EXPLAIN " + statement, parameters)
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert "Seq Scan on articles_person" not in plan
+    assert "Bitmap Index Scan on person_names_trgm" in plan
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
+    names = [suggestion.name for suggestion in search.name_suggestions("Haldan")]
+    assert names and all(name.endswith(" Halden") for name in names)
 
 
 @pytest.mark.django_db(transaction=True)
