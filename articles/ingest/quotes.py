@@ -10,37 +10,26 @@ None rather than a guess.
 
 import itertools
 import re
-from dataclasses import dataclass
 
 from .lexicon import NATIONALITIES, PLACES, REPORTING_VERBS, ROLE_NOUNS, ROLE_SYNONYMS
 from .names import ORGANISATION, PERSON, Actor
 from .pipeline import lemma
+from .quote_candidates import (
+    FIRST_PERSON,
+    MARKS,
+    PRONOUNS,
+    Candidate,
+    extend_back,
+    narrative,
+    past_event,
+    speech_by_another,
+    speech_verb_candidates,
+    subject_of,
+    trim,
+)
 from .types import FoundQuote
 
-_MARKS = '"“”'
-_PRONOUNS = {"he": "male", "she": "female"}
-_FIRST_PERSON = re.compile(r"\b(I|we|We|our|Our|us|my|My|me)\b")
-_TRIM = " \t,;:—–-\"“”'"
 _MODIFIERS_IGNORED = {"the", "a", "an", "top", "senior", "chief", "former", "then", "new", "'s"}
-
-
-@dataclass
-class _Candidate:
-    start: int
-    end: int
-    verb: str
-    speaker_token: object  # spaCy Token or None
-    kind: str
-    method: str
-    verb_at: int = -1  # character offset of the speech verb
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    return start, end
 
 
 def _mark_regions(text: str, doc) -> list[tuple[int, int, bool]]:
@@ -48,7 +37,7 @@ def _mark_regions(text: str, doc) -> list[tuple[int, int, bool]]:
     regions: list[tuple[int, int, bool]] = []
     opened: int | None = None
     for i, ch in enumerate(text):
-        if ch not in _MARKS:
+        if ch not in MARKS:
             continue
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
@@ -66,7 +55,7 @@ def _mark_regions(text: str, doc) -> list[tuple[int, int, bool]]:
             opened = i + 1
     if opened is not None:  # a quote running on to the next paragraph keeps no closing mark
         regions.append((opened, len(text), False))
-    return [(s, e, lost) for s, e, lost in (( *_trim(text, s, e), lost) for s, e, lost in regions)
+    return [(s, e, lost) for s, e, lost in (( *trim(text, s, e), lost) for s, e, lost in regions)
             if e - s > 0]
 
 
@@ -94,7 +83,7 @@ def _lost_opening(text: str, doc, close: int) -> int:
                     break
             break
     else:
-        start = _extend_back(text, doc, start)
+        start = extend_back(text, doc, start)
     return start
 
 
@@ -108,25 +97,6 @@ _INANIMATE = set(
 )
 
 
-def _narrative(sent) -> bool:
-    """A sentence in the reporter's voice: a speech verb, a quotation mark, or a past-tense
-    main verb with a named subject ("Brandt rejected the criticism.")."""
-    if any(t.text in _MARKS for t in sent):
-        return True
-    for t in sent:
-        if t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and not _first_or_second(t):
-            return True  # "Brandt said", not "I say", "we want to point out", "you will find"
-    if sent.text.rstrip().endswith("?"):
-        return False  # the reporter tells; the speaker asks
-    root = sent.root
-    if root.tag_ == "VBD":
-        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if any(c.pos_ == "PROPN" or c.ent_type_ for c in subjects):
-            return True
-        if any(c.lower_ in ("he", "she", "they", "it") for c in subjects):
-            return True
-    return False
-
 
 def _run_on(doc, cand, attribution) -> int | None:
     """Where 'Q1, she said, and we will work hard' runs on after the attribution: the 'and'
@@ -138,10 +108,7 @@ def _run_on(doc, cand, attribution) -> int | None:
     for comma, joiner in itertools.pairwise(tail):
         if comma.text == "," and joiner.lower_ in ("and", "but"):
             rest = doc[joiner.i : attribution.end]
-            if _FIRST_PERSON.search(rest.text) and not any(
-                t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and not _first_or_second(t)
-                for t in rest
-            ):
+            if FIRST_PERSON.search(rest.text) and not any(speech_by_another(t) for t in rest):
                 return joiner.idx
             return None
     return None
@@ -153,44 +120,6 @@ def _colon_after_verb(text: str, cand) -> bool:
         re.fullmatch(r"\S*\s*:\s*", text[cand.verb_at : cand.start])
     )
 
-
-def _first_or_second(verb) -> bool:
-    """The verb's subject, or the subject of the verb it depends on, is I, we or you."""
-    for _ in range(3):
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects:
-            return subjects[0].lower_ in ("i", "we", "you")
-        if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head.i == verb.i:
-            return False
-        verb = verb.head
-    return False
-
-
-def _past_event(sent) -> bool:
-    """A past-tense main clause about someone other than the speaker ('Tea party organizers
-    disputed the claims', 'She did not address ...'): the reporter telling what happened."""
-    root = sent.root
-    tenses = {root.tag_} | {c.tag_ for c in root.children if c.dep_ in ("aux", "auxpass")}
-    if "VBD" not in tenses:
-        return False
-    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return bool(subjects) and all(c.lower_ not in _NOT_SOMEONE_ELSE for c in subjects)
-
-
-# Subjects that do not tell of someone else: the speaker ("I", "we"), the listener, or a
-# judgement on a thing ("This was not a mistake", "They turned it into a piggy bank").
-_NOT_SOMEONE_ELSE = {"i", "we", "you", "this", "that", "it", "there", "these", "those", "they"}
-
-
-def _extend_back(text: str, doc, start: int) -> int:
-    """Unmarked quotes often run over several sentences before 'X said': take in the
-    earlier sentences of the paragraph that read as the speaker's own words."""
-    sents = [s for s in doc.sents if s.end_char <= start]
-    for sent in reversed(sents):
-        if _narrative(sent) or (_past_event(sent) and not _FIRST_PERSON.search(sent.text)):
-            break
-        start = sent.start_char
-    return start
 
 
 def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] | None:
@@ -206,15 +135,15 @@ def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] 
     for sent in doc.sents:
         if sent.start_char < max(attribution.end_char, cand.end):
             continue
-        if _narrative(sent) or any(
+        if narrative(sent) or any(
             sent.start_char <= c.verb_at < sent.end_char for c in candidates
         ) or any(r[0] < sent.end_char and sent.start_char < r[1] for r in regions):
             break
         run.append(sent)
     # A past event told of someone else ends the quote, unless the run speaks as I or we
     # ("The requests were handled by the department. I didnt see them.").
-    if not any(_FIRST_PERSON.search(sent.text) for sent in run):
-        cut = next((i for i, sent in enumerate(run) if _past_event(sent)), len(run))
+    if not any(FIRST_PERSON.search(sent.text) for sent in run):
+        cut = next((i for i, sent in enumerate(run) if past_event(sent)), len(run))
         run = run[:cut]
     if lead is not None:
         start, end = lead, run[-1].end_char if run else attribution.end_char
@@ -222,237 +151,10 @@ def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] 
         return None
     else:
         start, end = run[0].start_char, run[-1].end_char
-    start, end = _trim(text, start, end)
+    start, end = trim(text, start, end)
     end = end - 1 if text[start:end].endswith(".") else end
     return (start, end) if len(text[start:end].split()) >= 3 else None
 
-
-def _span_of(doc, first, last) -> tuple[int, int]:
-    return first.idx, last.idx + len(last.text)
-
-
-def _verb_candidates(text: str, doc) -> list[_Candidate]:
-    found: list[_Candidate] = []
-    for token in doc:
-        if token.lower_ == "according":
-            to = next((c for c in token.children if c.lower_ == "to"), None)
-            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
-            if obj is None:
-                continue
-            sent = token.sent
-            phrase_first, phrase_last = token.left_edge, obj.right_edge
-            before = doc[sent.start : phrase_first.i]
-            after = doc[phrase_last.i + 1 : sent.end]
-            piece = before if len(before) >= len(after) else after
-            if len(piece) < 3 or any(
-                t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and _subject(t) is not None
-                and (t.dep_ == "parataxis" or any(c.dep_ == "ccomp" for c in t.children))
-                for t in piece
-            ):
-                continue  # "I will not resign, he said ..., according to the Globe": he said it
-            s, e = _trim(text, *_span_of(doc, piece[0], piece[-1]))
-            e = e - 1 if text[s:e].endswith(".") and piece is after else e
-            found.append(_Candidate(s, e, "according to", obj, "reported", "according-to",
-                                    token.idx))
-            continue
-        if token.pos_ not in ("VERB", "AUX") or lemma(token) not in REPORTING_VERBS:
-            continue
-        comps = [c for c in token.children if c.dep_ == "ccomp" and not _absolute(c, token)]
-        speaker = _subject(token)
-        if not comps and _attribution_alone(token, speaker):
-            # "Q1? Q2? Mrs. Clinton said, her voice rising.": the words are the sentences
-            # before, when they read as the speaker's own.
-            sent = token.sent
-            s = _extend_back(text, doc, sent.start_char)
-            if s < sent.start_char:
-                s, e = _trim(text, s, speaker.left_edge.idx)
-                e = e - 1 if text[s:e].endswith(".") else e
-                found.append(_Candidate(s, e, token.lower_, speaker, "direct",
-                                        "inverted-alone", token.idx))
-            continue
-        # "asked whether ...", "asked that ... be": a question or a request reported, not
-        # something said ("asks, who are you?" is); and "It was always told to me that ...":
-        # no one says it here (it is inside a quote).
-        if lemma(token) == "ask":
-            comps = [c for c in comps if not any(m.dep_ == "mark" for m in c.children)]
-        if any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in token.children):
-            continue
-        # "Q, Mr. Thibodeau said, and ...": the parser hangs the verb on Q (parataxis) or Q on
-        # the verb by an unlabelled "dep": Q is still everything before the speaker.
-        aside = None
-        if not comps and speaker is not None and token.sent.start < speaker.left_edge.i < token.i:
-            if token.dep_ == "parataxis" and token.i > token.head.i:
-                aside = token.head
-            elif doc[speaker.left_edge.i - 1].text == ",":
-                aside = next(
-                    (c for c in token.lefts if c.dep_ == "dep" and c.i < speaker.left_edge.i),
-                    None,
-                )
-        if aside is not None:
-            comps = [aside]
-        for comp in comps[:1]:
-            first, last = comp.left_edge, comp.right_edge
-            if aside is not None:
-                first, last = token.sent[0], doc[speaker.left_edge.i - 1]
-            if first.lower_ == "that" and first.dep_ == "mark":
-                first = doc[first.i + 1]
-            if speaker is not None and first.i <= speaker.i <= last.i:
-                continue
-            last = _before_continuation(doc, comp, first, last)
-            if lemma(token) in _THAT_ONLY and comp.left_edge.lower_ != "that":
-                continue
-            inverted = comp.i < token.i
-            speaker_here = speaker
-            inner = next((c for c in comp.children if c.dep_ == "nsubj"), None)
-            if (
-                inverted and lemma(token) == "report" and inner is not None
-                and lemma(comp) in REPORTING_VERBS
-            ):
-                # "X says ..., Reuters reported": X said the words; Reuters reports X.
-                speaker_here = inner
-            if inverted:
-                # "A, and B, she said": the clause is everything before the attribution.
-                sent_first = token.sent[0]
-                if sent_first.i < first.i and not any(
-                    t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS
-                    for t in doc[sent_first.i : first.i]
-                ):
-                    first = sent_first
-            if inverted:
-                # "X said A and vowed to change: B, he said": B alone is what he said here.
-                colon = next((t for t in reversed(doc[first.i : last.i]) if t.text == ":"), None)
-                if colon is not None and any(
-                    t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS for t in doc[first.i : colon.i]
-                ):
-                    first = doc[colon.i + 1]
-            s, e = _trim(text, *_span_of(doc, first, last))
-            if inverted:
-                s = _extend_back(text, doc, s)
-            if len(text[s:e].split()) < 3:
-                continue  # "Thank you, he said." alone is no quote
-            kind = "reported"
-            if inverted and _FIRST_PERSON.search(text[s:e]):
-                kind = "direct"
-            found.append(_Candidate(s, e, token.lower_, speaker_here, kind,
-                                    "inverted" if inverted else "speech-verb", token.idx))
-    return found
-
-
-def _absolute(comp, verb) -> bool:
-    """'said, her voice rising': an absolute phrase after the verb, not what was said."""
-    return (
-        comp.i > verb.i and comp.tag_ == "VBG"
-        and not any(c.dep_ in ("aux", "mark") for c in comp.children)
-    )
-
-
-def _attribution_alone(verb, subject) -> bool:
-    """A sentence that is only an attribution, `subject` its speaker: 'Mrs. Clinton said.',
-    'he told reporters.', 'Thank you, he said in the message.'"""
-    sent = verb.sent
-    if (
-        verb.dep_ != "ROOT" or subject is None or subject.i > verb.i or sent.start == 0
-        or not (subject.pos_ == "PROPN" or subject.lower_ in _PRONOUNS)
-    ):
-        return False
-    lead = subject.left_edge.i - sent.start  # "Thank you, he said": a few words may lead
-    if lead and (lead > 4 or verb.doc[subject.left_edge.i - 1].text != ","):
-        return False
-    for child in verb.children:
-        if child.i < verb.i or child.dep_ in ("punct", "advmod", "npadvmod", "prep", "ccomp"):
-            continue
-        if child.dep_ in ("dobj", "dative") and lemma(verb) == "tell":
-            continue  # told reporters
-        return False
-    return sent.end - verb.i <= 10
-
-
-def _before_continuation(doc, comp, first, last):
-    """'that A, adding that B' or 'that A and said B': A ends before the verb that opens
-    the next quote."""
-    for t in doc[first.i + 1 : last.i + 1]:
-        joined = doc[t.i - 1].text in (",", ";", "—", "–", "-", "and") or (
-            doc[t.i - 1].lower_ == "but" and t.tag_ != "VBG"
-        )
-        if (
-            (t.tag_ == "VBG" and t.dep_ in ("advcl", "conj", "xcomp") or t.dep_ == "conj")
-            and t.head.i != t.i and t.pos_ == "VERB"
-            and lemma(t) in REPORTING_VERBS and t.i - first.i > 2
-            and any(c.dep_ == "ccomp" for c in t.children) and joined
-        ):
-            end = doc[t.i - 1]
-            while end.i > first.i and end.lower_ in (",", ";", "—", "–", "-", "and", "but"):
-                end = doc[end.i - 1]
-            return end
-    return last
-
-
-def _named_subject(verb):
-    """'Ratings agency Standard & Poors downgraded': two subjects by a parse error; the name."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-    named = [c for c in subjects if c.pos_ == "PROPN"]
-    return named[0] if len(subjects) > 1 and len(named) == 1 else None
-
-
-def _subject(verb):
-    if (named := _named_subject(verb)) is not None:
-        return named
-    for child in verb.children:
-        if child.dep_ in ("nsubj",):
-            if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-                return _relative_antecedent(verb.head)  # "Smith, who told ...": Smith
-            return child
-    # "X, ... facing a hard fight, said that": the parser may hang X on the participle.
-    for child in verb.lefts:
-        if child.dep_ == "advcl" and child.tag_ == "VBG":
-            hung = next((c for c in child.lefts if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
-            if hung is not None:
-                return hung
-    # "X responded that A had happened and said ...": the parser may join "said" to the
-    # clause X reports; the speaker is X, not A's subject.
-    outer = verb.head.head
-    if (
-        verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and outer.pos_ == "VERB"
-        and lemma(outer) in REPORTING_VERBS
-    ):
-        return _subject(outer)
-    # "..., adding that", "saying it", "and added that", "before relaying that": the
-    # governing verb's speaker.
-    head = verb
-    for _ in range(3):
-        if (
-            head.dep_ in ("advcl", "xcomp", "conj", "pcomp")
-            or head.dep_ == "prep" and head.pos_ == "ADP" and verb.dep_ == "pcomp"
-        ) and head.head.i != head.i:
-            if head.tag_ == "VBG" and head.dep_ == "advcl" and any(
-                t.dep_ == "relcl" and any(c.lower_ == "who" for c in t.children)
-                for t in head.doc[head.head.i + 1 : head.i]
-            ):
-                # "X met members who oppose the deal, saying it ...": who is saying it?
-                return None
-            head = head.head
-            if (named := _named_subject(head)) is not None:
-                return named
-            for child in head.children:
-                if child.dep_ == "nsubj":
-                    return child
-        else:
-            break
-    return None
-
-
-def _relative_antecedent(head):
-    """'James Roe, a candidate in the 16th District, who said': the parser may hang the
-    relative clause on the last noun ('District'); climb the appositive back to the name."""
-    token = head
-    for _ in range(4):
-        if token.ent_type_ == "PERSON":
-            return token
-        if token.dep_ in ("pobj", "prep", "appos") and token.head.i != token.i:
-            token = token.head
-        else:
-            break
-    return head
 
 
 _PERSON_NOUNS = (ROLE_NOUNS - {"spokesman", "spokeswoman", "spokesperson"}) | {
@@ -475,9 +177,6 @@ def _object_of_to(token) -> bool:
         token = token.head
     return token.dep_ == "pobj" and token.head.lower_ == "to"
 
-
-# Verbs that report speech only with a that-clause: "found that ...", not "found it legal".
-_THAT_ONLY = {"find", "rule"}
 
 
 _SIGN_OFF = re.compile(r"contributed( reporting)?( to)?( this)? (report|story|article)", re.I)
@@ -594,7 +293,7 @@ class _Resolver:
         if actor is not None:
             return actor, speaker_text, 0.9
         lowered = token.lower_
-        if lowered in _PRONOUNS or lowered == "it":
+        if lowered in PRONOUNS or lowered == "it":
             actor, confidence = self._pronoun(paragraph, token, lowered, quote)
             return actor, speaker_text, confidence
         if token.pos_ == "PROPN" and lowered.rstrip("s") in self.forms:
@@ -641,7 +340,7 @@ class _Resolver:
         self, paragraph: int, token, word: str, quote: tuple[int, int]
     ) -> tuple[Actor | None, float]:
         kind = ORGANISATION if word == "it" else PERSON
-        gender = _PRONOUNS.get(word)
+        gender = PRONOUNS.get(word)
         position = token.idx
         sentence_actors = {
             id(actor) for s, _e, actor in self.by_paragraph.get(paragraph, [])
@@ -655,7 +354,7 @@ class _Resolver:
                     continue
                 if index == paragraph and quote[0] <= s < quote[1]:
                     continue  # a name inside the quoted words is not who speaks them
-                found.append((self._is_subject(index, s), s, actor))
+                found.append((self._issubject_of(index, s), s, actor))
             # The last speaker is the likeliest "he said"; then the last subject; then anyone.
             for s, actor in self.recent.get(index, []):
                 if s < before and actor.kind == kind:
@@ -753,7 +452,7 @@ class _Resolver:
             return pool[0], 0.5
         return None, 0.3
 
-    def _is_subject(self, paragraph: int, start: int) -> int:
+    def _issubject_of(self, paragraph: int, start: int) -> int:
         doc = self.docs[paragraph]
         span = doc.char_span(start, start + 1, alignment_mode="expand")
         if span is None:
@@ -809,7 +508,7 @@ def find_quotes(
     ordered = paragraphs_look_ordered(actors, skip, paragraphs)
     resolver = _Resolver(paragraphs, docs, actors, ordered)
     found = {
-        index: _verb_candidates(text, doc)
+        index: speech_verb_candidates(text, doc)
         for index, (text, doc) in enumerate(zip(paragraphs, docs, strict=True))
         if index not in skip
     }
@@ -818,13 +517,13 @@ def find_quotes(
     for index, candidates in found.items():  # who the story quotes by name, and how often
         for cand in candidates:
             token = cand.speaker_token
-            if token is None or token.lower_ in _PRONOUNS:
+            if token is None or token.lower_ in PRONOUNS:
                 continue
             actor = resolver.actor_at(index, token.idx, token.idx + len(token.text))
             if actor is not None:
                 resolver.named_quotes[id(actor)] = resolver.named_quotes.get(id(actor), 0) + 1
     quotes = _attribute(paragraphs, docs, found, resolver)
-    if any(q.speaker is None and q.speaker_text.lower() in _PRONOUNS for q in quotes):
+    if any(q.speaker is None and q.speaker_text.lower() in PRONOUNS for q in quotes):
         # Second pass: a "he said" nothing near explains may be the story's protagonist,
         # known only once the first pass has counted who the story quotes.
         resolver.restart(quotes)
@@ -908,7 +607,7 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                 if len(speakers) == 1:
                     attribution = next(iter(speakers.values()))
             if attribution is None:
-                subject = _subject(verb) if verb is not None else None
+                subject = subject_of(verb) if verb is not None else None
                 if subject is not None:
                     actor, speaker_text, confidence = resolver.resolve(index, subject, (s, e))
                     if actor is not None:
@@ -959,17 +658,17 @@ def _echoes(quotes: list[FoundQuote], actors: list[Actor]) -> None:
     by_name = {a.canonical: a for a in actors if a.kind == PERSON}
     named = [
         (q, _shingles(q.text)) for q in quotes
-        if q.speaker in by_name and q.speaker_text.lower() not in _PRONOUNS
+        if q.speaker in by_name and q.speaker_text.lower() not in PRONOUNS
     ]
     for q in quotes:
         word = q.speaker_text.lower()
-        if q.speaker is not None or word not in _PRONOUNS:
+        if q.speaker is not None or word not in PRONOUNS:
             continue
         mine = _shingles(q.text)
         sources = {
             other.speaker for other, theirs in named
             if other is not q and mine & theirs
-            and by_name[other.speaker].gender in (None, _PRONOUNS[word])
+            and by_name[other.speaker].gender in (None, PRONOUNS[word])
         }
         if len(sources) == 1:
             name = sources.pop()
@@ -977,14 +676,14 @@ def _echoes(quotes: list[FoundQuote], actors: list[Actor]) -> None:
             q.confidence, q.method = 0.5, q.method + "+echo"
 
 
-def _pronoun_before_people(found: dict[int, list[_Candidate]], resolver: _Resolver) -> bool:
+def _pronoun_before_people(found: dict[int, list[Candidate]], resolver: _Resolver) -> bool:
     """A 'he said' in a paragraph before the story has named anyone who could be 'he' cannot
     be read in order: the paragraphs were shuffled, whatever the name forms suggest. Anyone
     means a person, or any actor named as a subject (the model may take a person for an
     organisation)."""
     named = [
         m.paragraph for a in resolver.actors for m in a.mentions
-        if a.kind == PERSON or resolver._is_subject(m.paragraph, m.start)
+        if a.kind == PERSON or resolver._issubject_of(m.paragraph, m.start)
     ]
     if not named:
         return False
@@ -993,7 +692,7 @@ def _pronoun_before_people(found: dict[int, list[_Candidate]], resolver: _Resolv
         index < first
         for index, candidates in found.items()
         for c in candidates
-        if c.speaker_token is not None and c.speaker_token.lower_ in _PRONOUNS
+        if c.speaker_token is not None and c.speaker_token.lower_ in PRONOUNS
     )
 
 
@@ -1025,7 +724,7 @@ def _verb_just_after(doc, end: int):
     after = [t for t in doc if t.idx >= end and not (t.is_punct or t.is_space)][:6]
     for token in after:
         if token.pos_ == "VERB" and lemma(token) in REPORTING_VERBS:
-            subject = _subject(token)
+            subject = subject_of(token)
             if subject is not None and after[0].i <= subject.i <= token.i + 4 and not any(
                 c.dep_ in ("ccomp", "dobj") and c.i > token.i for c in token.children
             ):
