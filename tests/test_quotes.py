@@ -6,7 +6,8 @@ whole of `extract`; these pin each pass's own output.
 
 import pytest
 
-from articles.ingest import quote_candidates
+from articles.ingest import quote_candidates, quote_speakers
+from articles.ingest.extract import extract
 from articles.ingest.pipeline import parse
 
 
@@ -106,3 +107,80 @@ def test_asked_whether_is_a_question_reported_not_a_quote():
 ])
 def test_narrative_is_the_reporters_voice(sentence, told):
     assert quote_candidates.narrative(next(parsed(sentence).sents)) is told
+
+
+def attributions(paragraphs):
+    """(quoted words, speaker, the story's words for the speaker, confidence) per quote."""
+    return [
+        (q.text, q.speaker, q.speaker_text, q.confidence) for q in extract(paragraphs).quotes
+    ]
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), [
+    (
+        ["Helena Marsh said that the bridge would open in May."],
+        ("Helena Marsh", "Helena Marsh", quote_speakers.CONFIDENCE_NAMED),
+    ),
+    (
+        ["Mayor Helena Marsh opened the bridge on Monday. The mayor said that the toll would "
+         "rise next year."],
+        ("Helena Marsh", "The mayor", quote_speakers.CONFIDENCE_ROLE),
+    ),
+    (
+        ["The official, Helena Marsh, said that the plant would close in June."],
+        ("Helena Marsh", "The official, Helena Marsh", quote_speakers.CONFIDENCE_APPOSITIVE),
+    ),
+    (
+        ["A spokesman for Veltra Holdings said that the plant would close in June."],
+        ("Veltra Holdings", "A spokesman for Veltra Holdings",
+         quote_speakers.CONFIDENCE_ACTOR_IN_PHRASE),
+    ),
+])
+def test_each_rule_names_the_speaker_with_its_own_confidence(paragraphs, expected):
+    assert [found[1:] for found in attributions(paragraphs)] == [expected]
+
+
+def test_a_word_of_the_organisation_name_or_an_earlier_source_stands_for_it():
+    assert attributions([
+        "The Veltra Alliance said on Monday that the plant would close. The alliance said "
+        "that workers would be paid.",
+    ])[-1] == ("workers would be paid", "Veltra Alliance", "The alliance",
+               quote_speakers.CONFIDENCE_ACTOR_IN_PHRASE)
+    assert attributions([
+        "A statement from Veltra Holdings said that the plant would close. The statement said "
+        "that workers would be paid.",
+    ])[-1] == ("workers would be paid", "Veltra Holdings", "The statement",
+               quote_speakers.CONFIDENCE_ACTOR_IN_PHRASE)
+
+
+def test_a_pronoun_takes_the_subject_before_it_and_is_less_sure_between_two():
+    assert attributions([
+        "Helena Marsh opened the bridge on Monday. She said that the toll would rise next year.",
+    ]) == [("the toll would rise next year", "Helena Marsh", "She",
+            quote_speakers.CONFIDENCE_PRONOUN)]
+    assert attributions([
+        "Peter Collins met Tomas Brandt on Monday. He said that the toll would rise next year.",
+    ]) == [(
+        "the toll would rise next year", "Peter Collins", "He",
+        quote_speakers.CONFIDENCE_PRONOUN - quote_speakers.AMBIGUOUS_ANTECEDENT_PENALTY,
+    )]
+
+
+def test_a_pronoun_without_antecedent_is_the_only_candidate_or_the_main_speaker():
+    opening = "He said that the toll would rise next year."
+    collins = "Peter Collins, the mayor, opened the bridge on Monday."
+    brandt = "Tomas Brandt, a resident, was there."
+    assert attributions([opening, collins])[0][1:] == (
+        "Peter Collins", "He", quote_speakers.CONFIDENCE_ONLY_CANDIDATE,
+    )
+    # Two men it could be, and nobody quoted by name: no guess.
+    assert attributions([opening, collins, brandt])[0][1:] == (
+        None, "He", quote_speakers.CONFIDENCE_UNRESOLVED,
+    )
+    quoted_thrice = [
+        "Collins said the toll would rise.", "Collins said the work was done.",
+        "Collins said the crews were paid.",
+    ]
+    assert attributions([opening, collins, *quoted_thrice, brandt])[0][1:] == (
+        "Peter Collins", "He", quote_speakers.CONFIDENCE_MAIN_SPEAKER,
+    )

@@ -11,8 +11,8 @@ None rather than a guess.
 import itertools
 import re
 
-from .lexicon import NATIONALITIES, PLACES, REPORTING_VERBS, ROLE_NOUNS, ROLE_SYNONYMS
-from .names import ORGANISATION, PERSON, Actor
+from .lexicon import REPORTING_VERBS
+from .names import PERSON, Actor
 from .pipeline import lemma
 from .quote_candidates import (
     FIRST_PERSON,
@@ -27,9 +27,8 @@ from .quote_candidates import (
     subject_of,
     trim,
 )
+from .quote_speakers import SpeakerResolver
 from .types import FoundQuote
-
-_MODIFIERS_IGNORED = {"the", "a", "an", "top", "senior", "chief", "former", "then", "new", "'s"}
 
 
 def _mark_regions(text: str, doc) -> list[tuple[int, int, bool]]:
@@ -156,29 +155,6 @@ def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] 
     return (start, end) if len(text[start:end].split()) >= 3 else None
 
 
-
-_PERSON_NOUNS = (ROLE_NOUNS - {"spokesman", "spokeswoman", "spokesperson"}) | {
-    "democrat", "republican", "member", "official", "officer", "employee", "lawyer",
-    "analyst", "expert", "source", "insider", "staffer", "conservative", "liberal",
-    "moderate", "critic", "supporter", "opponent", "ally", "aide", "activist", "voter",
-    "lawmaker", "leader",
-    # a body inside the organisation, not its voice: "the Republican Senate caucus"
-    "caucus", "wing", "faction", "delegation",
-}
-
-
-def _person_noun(token) -> bool:
-    # "Democrats" may come back from the parser as a proper noun whose lemma keeps its s
-    return bool({token.lower_, lemma(token), token.lower_.removesuffix("s")} & _PERSON_NOUNS)
-
-
-def _object_of_to(token) -> bool:
-    while token.dep_ in ("compound", "flat", "amod") and token.head.i != token.i:
-        token = token.head
-    return token.dep_ == "pobj" and token.head.lower_ == "to"
-
-
-
 _SIGN_OFF = re.compile(r"contributed( reporting)?( to)?( this)? (report|story|article)", re.I)
 
 
@@ -220,293 +196,11 @@ def paragraphs_look_ordered(
     return True if evidence else None
 
 
-class _Resolver:
-    """Maps a subject token to an actor: name, surname, role or pronoun."""
-
-    def __init__(self, paragraphs, docs, actors: list[Actor], ordered: bool | None = None):
-        self.paragraphs = paragraphs
-        # Paragraphs shown to read in order (see `paragraphs_look_ordered`): only then does
-        # the paragraph before say who "he" is.
-        self.ordered = ordered
-        self.docs = docs
-        self.actors = actors
-        self.people = [a for a in actors if a.kind == PERSON]
-        self.by_paragraph: dict[int, list[tuple[int, int, Actor]]] = {}
-        for actor in actors:
-            for m in actor.mentions:
-                self.by_paragraph.setdefault(m.paragraph, []).append((m.start, m.end, actor))
-        self.forms: dict[str, Actor] = {}
-        for actor in actors:
-            for form in actor.forms:
-                self.forms.setdefault(form.lower(), actor)
-        # Speakers already resolved in a paragraph, for "he said" after "X said".
-        self.recent: dict[int, list[tuple[int, Actor]]] = {}
-        # The subject head words of those attributions ("statement", "spokesman").
-        self.recent_heads: dict[int, list[tuple[int, str, Actor]]] = {}
-        # How many attributions name each actor outright (id(actor) -> count).
-        self.named_quotes: dict[int, int] = {}
-        # How many quotes a first pass gave each actor (id(actor) -> count); None before it.
-        self.quoted: dict[int, int] | None = None
-
-    def restart(self, quotes: list[FoundQuote]) -> None:
-        """Forget the last pass's attributions but keep what it learnt: who spoke how often."""
-        self.recent.clear()
-        self.recent_heads.clear()
-        by_name = {a.canonical: a for a in self.actors}
-        self.quoted = {}
-        for q in quotes:
-            if q.speaker in by_name:
-                key = id(by_name[q.speaker])
-                self.quoted[key] = self.quoted.get(key, 0) + 1
-
-    def actor_at(self, paragraph: int, start: int, end: int) -> Actor | None:
-        best = None
-        for s, e, actor in self.by_paragraph.get(paragraph, []):
-            if s < end and start < e:
-                if best is None or actor.kind == PERSON:
-                    best = actor
-        return best
-
-    def resolve(
-        self, paragraph: int, token, quote: tuple[int, int] = (0, 0)
-    ) -> tuple[Actor | None, str, float]:
-        doc = self.docs[paragraph]
-        subject_first, subject_last = token.left_edge, token.right_edge
-        # Keep the subject phrase short: stop at a relative clause.
-        words = [t for t in doc[subject_first.i : subject_last.i + 1]]
-        cut = next((i for i, t in enumerate(words) if t.dep_ in ("relcl", "acl") and i > 0), None)
-        if cut is not None:
-            words = words[:cut]
-        text = self.paragraphs[paragraph]
-        speaker_text = text[words[0].idx : words[-1].idx + len(words[-1].text)] if words else ""
-        speaker_text = speaker_text.strip(" ,")
-        # The head itself names an actor.
-        actor = self.actor_at(paragraph, token.idx, token.idx + len(token.text))
-        if (
-            actor is not None and actor.kind == ORGANISATION
-            and token.text.endswith(("s", "'s", "’s"))
-            and any(c.dep_ == "appos" and c.i > token.i and _person_noun(c) for c in token.children)
-        ):
-            # "the Senates top Democrat said", parsed with the possessive as the subject: a
-            # person of the organisation, not its voice.
-            return None, speaker_text, 0.3
-        if actor is not None:
-            return actor, speaker_text, 0.9
-        lowered = token.lower_
-        if lowered in PRONOUNS or lowered == "it":
-            actor, confidence = self._pronoun(paragraph, token, lowered, quote)
-            return actor, speaker_text, confidence
-        if token.pos_ == "PROPN" and lowered.rstrip("s") in self.forms:
-            return self.forms[lowered.rstrip("s")], speaker_text, 0.8
-        if token.lower_ in ROLE_NOUNS or lemma(token) in ROLE_NOUNS:
-            role = self._role(words, token)
-            if role is not None:
-                return role, speaker_text, 0.7
-        for a in (c for c in token.children if c.dep_ == "appos"):
-            hit = self.actor_at(paragraph, a.idx, a.idx + len(a.text))
-            if hit is not None:
-                return hit, speaker_text, 0.8
-        # One actor inside the subject phrase: "The CFFs disciplinary committee",
-        # "a spokesman for Veltra".
-        # "the ambassador to NATO", "an envoy to the EU" speak to it, not for it.
-        inside = {
-            id(hit): hit for t in words
-            if (hit := self.actor_at(paragraph, t.idx, t.idx + len(t.text))) is not None
-            and not _object_of_to(t)
-        }
-        if len(inside) == 1 and token.pos_ in ("NOUN", "PROPN"):
-            hit = next(iter(inside.values()))
-            # "the Senate's top Democrat", "a ministry official": a person of the
-            # organisation, not its voice (a spokesman is its voice).
-            if not (hit.kind == ORGANISATION and _person_noun(token)):
-                return hit, speaker_text, 0.6
-        if not inside:
-            for t in words:
-                if t.pos_ == "NOUN" and (t is token or t.dep_ == "pobj"):
-                    org = self._org_by_head(t)
-                    if org is not None:
-                        return org, speaker_text, 0.6
-            # "A statement from the ministry said ... The statement said": the same source.
-            if token.pos_ == "NOUN" and any(c.lower_ == "the" for c in token.children):
-                earlier = {
-                    id(actor): actor for at, head, actor in self.recent_heads.get(paragraph, [])
-                    if head == token.lower_ and at < token.idx
-                }
-                if len(earlier) == 1:
-                    return next(iter(earlier.values())), speaker_text, 0.6
-        return None, speaker_text, 0.3
-
-    def _pronoun(
-        self, paragraph: int, token, word: str, quote: tuple[int, int]
-    ) -> tuple[Actor | None, float]:
-        kind = ORGANISATION if word == "it" else PERSON
-        gender = PRONOUNS.get(word)
-        position = token.idx
-        sentence_actors = {
-            id(actor) for s, _e, actor in self.by_paragraph.get(paragraph, [])
-            if token.sent.start_char <= s < token.sent.end_char and s > position
-        }
-
-        def candidates_in(index: int, before: int) -> list[tuple[int, int, Actor]]:
-            found = []
-            for s, _e, actor in self.by_paragraph.get(index, []):
-                if s >= before or actor.kind != kind:
-                    continue
-                if index == paragraph and quote[0] <= s < quote[1]:
-                    continue  # a name inside the quoted words is not who speaks them
-                found.append((self._issubject_of(index, s), s, actor))
-            # The last speaker is the likeliest "he said"; then the last subject; then anyone.
-            for s, actor in self.recent.get(index, []):
-                if s < before and actor.kind == kind:
-                    found.append((2, s, actor))
-            return [
-                c for c in found
-                if (gender is None or c[2].gender in (None, gender))
-                and id(c[2]) not in sentence_actors
-            ]
-
-        candidates = candidates_in(paragraph, position)
-        confidence = 0.8
-        if not candidates and self.ordered and paragraph > 0:
-            # The paragraph before, in a story shown to be in order: "X said ...", "he said".
-            candidates = candidates_in(paragraph - 1, 10**9)
-            confidence = 0.5
-        if not candidates:
-            # Paragraphs may arrive shuffled, so the paragraph before proves nothing: a pronoun
-            # with no antecedent in its own paragraph resolves only when the story has a
-            # single actor it could be.
-            actor, confidence = self._only_candidate(kind, gender)
-            if actor is None:
-                actor = self._main_speaker(kind, gender)
-                confidence = 0.4 if actor is not None else 0.3
-            if actor is None:
-                named_here = sentence_actors | {
-                    id(a) for s, _e, a in self.by_paragraph.get(paragraph, [])
-                    if quote[0] <= s < quote[1]
-                }
-                actor = self._protagonist(kind, gender, named_here)
-                confidence = 0.45 if actor is not None else 0.3
-            return actor, confidence
-        best_rank = max(c[0] for c in candidates)
-        pool = [c for c in candidates if c[0] == best_rank]
-        chosen = max(pool, key=lambda c: c[1])[2]
-        if len({id(c[2]) for c in candidates}) > 1:
-            confidence -= 0.15
-        if gender and chosen.gender is None and confidence >= 0.65:
-            chosen.gender = gender
-        return chosen, confidence
-
-    def _main_speaker(self, kind: str, gender: str | None) -> Actor | None:
-        """The story's main speaker: the actor of this kind and gender named as the speaker of
-        more than half of all the attributions that name an actor of this kind (at least
-        three). A story built around one voice says "he said" of that voice."""
-        counts = {
-            id(a): self.named_quotes.get(id(a), 0) for a in self.actors if a.kind == kind
-        }
-        total = sum(counts.values())
-        for actor in self.actors:
-            count = counts.get(id(actor), 0)
-            if (
-                actor.kind == kind and count >= 3 and 2 * count > total
-                and (gender is None or actor.gender in (None, gender))
-            ):
-                return actor
-        return None
-
-    def _protagonist(self, kind: str, gender: str | None, excluded: set[int]) -> Actor | None:
-        """The one the story is about, for a "he said" in a paragraph that names nobody.
-
-        Shuffled paragraphs hide the sentence before; the story's centre does not move. Of the
-        actors this pronoun could be, weigh each by mentions plus twice the quotes a first
-        pass gave them: the heaviest, when quoted and at least twice as heavy as the next, is
-        the speaker, unless this very sentence or quote names them (then it is someone else
-        and nobody can say who). "she" needs a known woman: a bare surname is more often a
-        man in news text, and a wrong speaker is worse than none."""
-        if self.quoted is None:
-            return None
-        weighed = sorted(
-            (
-                (len(a.mentions) + 2 * self.quoted.get(id(a), 0), a) for a in self.actors
-                if a.kind == kind and (
-                    gender is None or a.gender == gender
-                    or (gender == "male" and a.gender is None)
-                )
-            ),
-            key=lambda pair: -pair[0],
-        )
-        if not weighed:
-            return None
-        weight, top = weighed[0]
-        if id(top) in excluded or not self.quoted.get(id(top)):
-            return None
-        if len(weighed) > 1 and weight < 2 * weighed[1][0]:
-            return None
-        return top
-
-    def _only_candidate(self, kind: str, gender: str | None) -> tuple[Actor | None, float]:
-        pool = [
-            a for a in self.actors
-            if a.kind == kind and (gender is None or a.gender in (None, gender))
-        ]
-        if len(pool) == 1:
-            return pool[0], 0.5
-        return None, 0.3
-
-    def _issubject_of(self, paragraph: int, start: int) -> int:
-        doc = self.docs[paragraph]
-        span = doc.char_span(start, start + 1, alignment_mode="expand")
-        if span is None:
-            return 0
-        token = span[0]
-        while token.dep_ in ("compound", "flat") and token.head.i != token.i:
-            token = token.head
-        return int(token.dep_ in ("nsubj", "nsubjpass"))
-
-    def _role(self, words, head) -> Actor | None:
-        modifiers = {
-            t.lower_ for t in words
-            if t.i != head.i and t.lower_ not in _MODIFIERS_IGNORED
-            and t.pos_ in ("ADJ", "PROPN", "NOUN")
-        }
-        heads = ROLE_SYNONYMS.get(head.lower_, {head.lower_})
-        matches = []
-        for actor in self.people:
-            title_words = actor.titles
-            if not any(all(w in title_words for w in h.split()) for h in heads):
-                continue
-            if not modifiers <= title_words | _country_forms(title_words):
-                continue
-            matches.append(actor)
-        return matches[0] if len(matches) == 1 else None
-
-    def _org_by_head(self, head) -> Actor | None:
-        """'the alliance', 'the institute': the one organisation whose name has that word."""
-        word = head.lower_
-        if len(word) < 4 or word in _MODIFIERS_IGNORED:
-            return None
-        matches = [
-            a for a in self.actors
-            if a.kind == ORGANISATION and any(word in f.lower().split() for f in a.forms)
-        ]
-        return matches[0] if len(matches) == 1 else None
-
-
-def _country_forms(words: set[str]) -> set[str]:
-    """'russia' in a title also matches the role word 'russian', and the reverse."""
-    extra = set()
-    for w in words:
-        if w in PLACES:
-            extra |= {w + "n", w + "an", w + "ian"}
-        if w in NATIONALITIES:
-            extra.add(re.sub(r"(ian|an|n)$", "", w))
-    return extra
-
-
 def find_quotes(
     paragraphs: list[str], docs, actors: list[Actor], skip: set[int]
 ) -> list[FoundQuote]:
     ordered = paragraphs_look_ordered(actors, skip, paragraphs)
-    resolver = _Resolver(paragraphs, docs, actors, ordered)
+    resolver = SpeakerResolver(paragraphs, docs, actors, ordered)
     found = {
         index: speech_verb_candidates(text, doc)
         for index, (text, doc) in enumerate(zip(paragraphs, docs, strict=True))
@@ -514,14 +208,7 @@ def find_quotes(
     }
     if ordered and _pronoun_before_people(found, resolver):
         resolver.ordered = False
-    for index, candidates in found.items():  # who the story quotes by name, and how often
-        for cand in candidates:
-            token = cand.speaker_token
-            if token is None or token.lower_ in PRONOUNS:
-                continue
-            actor = resolver.actor_at(index, token.idx, token.idx + len(token.text))
-            if actor is not None:
-                resolver.named_quotes[id(actor)] = resolver.named_quotes.get(id(actor), 0) + 1
+    resolver.count_named_quotes(found)
     quotes = _attribute(paragraphs, docs, found, resolver)
     if any(q.speaker is None and q.speaker_text.lower() in PRONOUNS for q in quotes):
         # Second pass: a "he said" nothing near explains may be the story's protagonist,
@@ -568,14 +255,10 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
                     end = r[1]
             actor, speaker_text, confidence = (None, "", 0.3)
             if cand.speaker_token is not None:
-                actor, speaker_text, confidence = resolver.resolve(
-                    index, cand.speaker_token, (start, end)
-                )
+                speaker = resolver.resolve(index, cand.speaker_token, (start, end))
+                actor, speaker_text, confidence = speaker.actor, speaker.text, speaker.confidence
             if actor is not None:
-                resolver.recent.setdefault(index, []).append((cand.start, actor))
-                resolver.recent_heads.setdefault(index, []).append(
-                    (cand.speaker_token.idx, cand.speaker_token.lower_, actor)
-                )
+                resolver.remember(index, cand.start, cand.speaker_token, actor)
             chosen.append(_quote(text, index, start, end, kind, cand, actor, speaker_text,
                                  confidence))
             colon = _colon_after_verb(text, cand)
@@ -609,7 +292,9 @@ def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
             if attribution is None:
                 subject = subject_of(verb) if verb is not None else None
                 if subject is not None:
-                    actor, speaker_text, confidence = resolver.resolve(index, subject, (s, e))
+                    speaker = resolver.resolve(index, subject, (s, e))
+                    actor, speaker_text = speaker.actor, speaker.text
+                    confidence = speaker.confidence
                     if actor is not None:
                         chosen.append(FoundQuote(
                             text=text[s:e], kind="direct", paragraph=index, start=s, end=e,
@@ -676,14 +361,14 @@ def _echoes(quotes: list[FoundQuote], actors: list[Actor]) -> None:
             q.confidence, q.method = 0.5, q.method + "+echo"
 
 
-def _pronoun_before_people(found: dict[int, list[Candidate]], resolver: _Resolver) -> bool:
+def _pronoun_before_people(found: dict[int, list[Candidate]], resolver: SpeakerResolver) -> bool:
     """A 'he said' in a paragraph before the story has named anyone who could be 'he' cannot
     be read in order: the paragraphs were shuffled, whatever the name forms suggest. Anyone
     means a person, or any actor named as a subject (the model may take a person for an
     organisation)."""
     named = [
         m.paragraph for a in resolver.actors for m in a.mentions
-        if a.kind == PERSON or resolver._issubject_of(m.paragraph, m.start)
+        if a.kind == PERSON or resolver.is_subject(m.paragraph, m.start)
     ]
     if not named:
         return False
