@@ -6,8 +6,9 @@ whole of `extract`; these pin each pass's own output.
 
 import pytest
 
-from articles.ingest import quote_candidates, quote_speakers
+from articles.ingest import quote_candidates, quote_speakers, quotes
 from articles.ingest.extract import extract
+from articles.ingest.names import PERSON, Actor, Mention
 from articles.ingest.pipeline import parse
 
 
@@ -184,3 +185,105 @@ def test_a_pronoun_without_antecedent_is_the_only_candidate_or_the_main_speaker(
     assert attributions([opening, collins, *quoted_thrice, brandt])[0][1:] == (
         "Peter Collins", "He", quote_speakers.CONFIDENCE_MAIN_SPEAKER,
     )
+
+
+def quoted(paragraphs):
+    """(quoted words, speaker, confidence, method) per quote."""
+    return [(q.text, q.speaker, q.confidence, q.method) for q in extract(paragraphs).quotes]
+
+
+def test_mark_regions_infer_a_lost_opening_and_keep_closed_ones():
+    def regions(text):
+        return [
+            (text[r.start : r.end], r.lost_opening)
+            for r in quotes._mark_regions(text, parsed(text))
+        ]
+
+    assert regions("\u201cWe will win,\u201d she said. \u201cWe always do.\u201d") == [
+        ("We will win", False), ("We always do.", False),
+    ]
+    assert regions('He called it "a bridge too far" and left.') == [("a bridge too far", False)]
+    # No "that" or colon after the verb: the quote is taken to start with the sentence.
+    text = 'Helena Marsh said the talks had failed, there will be grave consequences," she added.'
+    assert regions(text) == [
+        ("Helena Marsh said the talks had failed, there will be grave consequences", True),
+    ]
+
+
+def test_the_sentences_after_an_attribution_go_on_quoting_until_a_past_event():
+    said = "We will rebuild the bridge this year, Helena Marsh said. "
+    assert quoted([said + "The crews are ready for the work. We have the money."]) == [
+        ("We will rebuild the bridge this year", "Helena Marsh",
+         quote_speakers.CONFIDENCE_NAMED, "inverted"),
+        ("The crews are ready for the work. We have the money", "Helena Marsh",
+         quotes.CONFIDENCE_CONTINUATION, "continuation"),
+    ]
+    # The reporter tells what the council did: not her words.
+    assert quoted([said + "The council approved the money on Monday."]) == [
+        ("We will rebuild the bridge this year", "Helena Marsh",
+         quote_speakers.CONFIDENCE_NAMED, "inverted"),
+    ]
+
+
+def test_after_a_colon_one_quote_runs_on():
+    assert quoted([
+        "Helena Marsh added: We will rebuild the bridge. The crews are ready for the work.",
+    ]) == [
+        ("We will rebuild the bridge. The crews are ready for the work", "Helena Marsh",
+         quote_speakers.CONFIDENCE_NAMED, "speech-verb"),
+    ]
+
+
+def test_marked_words_no_verb_governs_take_the_speaker_close_by_or_nobody():
+    assert quoted([
+        '"We will rebuild the bridge before the winter comes," Helena Marsh said. "The crews '
+        'are ready and the money is there."',
+    ])[1] == ("The crews are ready and the money is there.", "Helena Marsh",
+              quotes.CONFIDENCE_MARKS_NEARBY, "marks-nearby")
+    assert quoted([
+        "The vote was close. We will rebuild the bridge before the winter comes.\" The mayor "
+        "left.",
+    ]) == [("We will rebuild the bridge before the winter comes.", None,
+            quote_speakers.CONFIDENCE_UNRESOLVED, "marks-lost-opening")]
+
+
+def test_a_speech_verb_inside_a_quote_is_part_of_it():
+    # "I am not saying that ..." is Marsh's words, not a quote of its own.
+    assert quoted(["I am not saying that the bridge is safe, Helena Marsh said."]) == [
+        ("I am not saying that the bridge is safe", "Helena Marsh",
+         quote_speakers.CONFIDENCE_NAMED, "inverted"),
+    ]
+
+
+def test_an_unresolved_pronoun_takes_the_person_whose_words_it_repeats():
+    found = quoted([
+        "The crews will finish the bridge before winter, he told reporters.",
+        "Peter Collins, the mayor, said the crews will finish the bridge before winter.",
+        "Tomas Brandt, a resident, said the work was slow.",
+    ])
+    assert found[0] == ("The crews will finish the bridge before winter", "Peter Collins",
+                        quotes.CONFIDENCE_ECHO, "inverted+echo")
+
+
+def test_a_sign_off_before_story_paragraphs_means_they_are_shuffled():
+    story = ["A.", "Jo Roe contributed to this report.", "B."]
+    assert quotes._sign_off_before_story(story, skip=set()) is True
+    assert quotes._sign_off_before_story(story, skip={2}) is False  # only a skipped credit after
+    assert quotes._sign_off_before_story(story[:2], skip=set()) is False
+
+
+def test_surname_before_full_name_needs_both_forms():
+    def person(*mentions):
+        return Actor(PERSON, {t: 1 for _, t in mentions}, [
+            Mention(p, 0, len(t), t, "PERSON") for p, t in mentions
+        ], canonical=max((t for _, t in mentions), key=len))
+
+    assert quotes._surname_before_full_name(person((0, "Quist"), (3, "Amara Quist")), set())
+    assert not quotes._surname_before_full_name(
+        person((0, "Tobias Wrenfield"), (2, "Wrenfield")), set()
+    )
+    assert quotes._surname_before_full_name(person((1, "Amara Quist")), set()) is None
+    # The surname-first paragraph skipped (a credit line): no evidence left.
+    assert quotes._surname_before_full_name(
+        person((0, "Quist"), (3, "Amara Quist")), {0}
+    ) is None
