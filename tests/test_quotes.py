@@ -10,6 +10,7 @@ from articles.ingest import quote_candidates, quote_speakers, quotes
 from articles.ingest.extract import extract
 from articles.ingest.names import PERSON, Actor, Mention
 from articles.ingest.pipeline import parse
+from articles.ingest.types import FoundQuote
 
 
 def parsed(text):
@@ -287,3 +288,14 @@ def test_surname_before_full_name_needs_both_forms():
     assert quotes._surname_before_full_name(
         person((0, "Quist"), (3, "Amara Quist")), {0}
     ) is None
+
+
+def test_dedupe_keeps_the_attributed_quote_of_two_that_mostly_overlap():
+    def found(start, end, speaker=None):
+        return FoundQuote(text="x" * (end - start), kind="direct", paragraph=0, start=start,
+                          end=end, speaker=speaker)
+
+    unattributed, attributed, apart = found(0, 40), found(5, 38, "Helena Marsh"), found(60, 70)
+    assert quotes._dedupe([unattributed, apart, attributed]) == [attributed, apart]
+    # Touching by less than half the shorter one: both kept.
+    assert quotes._dedupe([found(0, 20), found(15, 40)]) == [found(0, 20), found(15, 40)]

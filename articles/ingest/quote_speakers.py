@@ -133,9 +133,9 @@ class SpeakerResolver:
         self.people = [a for a in actors if a.kind == PERSON]
         self.by_paragraph: dict[int, list[_Placed]] = {}
         for actor in actors:
-            for m in actor.mentions:
-                self.by_paragraph.setdefault(m.paragraph, []).append(
-                    _Placed(m.start, m.end, actor)
+            for mention in actor.mentions:
+                self.by_paragraph.setdefault(mention.paragraph, []).append(
+                    _Placed(mention.start, mention.end, actor)
                 )
         self.forms: dict[str, Actor] = {}
         for actor in actors:
@@ -158,9 +158,9 @@ class SpeakerResolver:
         self.attributions.clear()
         by_name = {a.canonical: a for a in self.actors}
         self.quoted = {}
-        for q in quotes:
-            if q.speaker in by_name:
-                key = id(by_name[q.speaker])
+        for quote in quotes:
+            if quote.speaker in by_name:
+                key = id(by_name[quote.speaker])
                 self.quoted[key] = self.quoted.get(key, 0) + 1
 
     def count_named_quotes(self, found: dict[int, list[Candidate]]) -> None:
@@ -484,9 +484,9 @@ def _object_of_to(token: Token) -> bool:
 def _country_forms(words: set[str]) -> set[str]:
     """'russia' in a title also matches the role word 'russian', and the reverse."""
     extra = set()
-    for w in words:
-        if w in PLACES:
-            extra |= {w + "n", w + "an", w + "ian"}
-        if w in NATIONALITIES:
-            extra.add(re.sub(r"(ian|an|n)$", "", w))
+    for word in words:
+        if word in PLACES:
+            extra |= {word + "n", word + "an", word + "ian"}
+        if word in NATIONALITIES:
+            extra.add(re.sub(r"(ian|an|n)$", "", word))
     return extra

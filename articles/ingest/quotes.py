@@ -297,7 +297,7 @@ def _marked_quote(
     if len(text[start:end].split()) < 4:
         return None  # a scare quote or a title, not speech
     speech = _has_verb(doc, region)
-    nearby = _nearby_attribution(doc, start, end, chosen) if speech else None
+    nearby = _nearby_attribution(start, end, chosen) if speech else None
     if nearby is not None:
         return _borrowed_speaker(paragraph, region, nearby)
     verb = _verb_just_before(text, doc, start) or _verb_just_after(doc, end)
@@ -511,16 +511,17 @@ def _verb_just_after(doc: Doc, end: int) -> Token | None:
     return None
 
 
-def _nearby_attribution(doc: Doc, start: int, end: int, chosen: list[FoundQuote]):
-    """A quote in marks right after 'X said:' or before 'X said.' in the same paragraph."""
-    best = None
-    for q in chosen:
-        if q.speaker is None:
+def _nearby_attribution(start: int, end: int, chosen: list[FoundQuote]) -> FoundQuote | None:
+    """A quote in marks right after 'X said:' or before 'X said.' in the same paragraph: the
+    attributed quote closest to it, under 40 characters away."""
+    nearest, nearest_distance = None, 40
+    for quote in chosen:
+        if quote.speaker is None:
             continue
-        distance = start - q.end if q.end <= start else q.start - end
-        if 0 <= distance < 40 and (best is None or distance < best[0]):
-            best = (distance, q)
-    return best[1] if best else None
+        distance = start - quote.end if quote.end <= start else quote.start - end
+        if 0 <= distance < nearest_distance:
+            nearest, nearest_distance = quote, distance
+    return nearest
 
 
 def _quote(
@@ -540,18 +541,18 @@ def _quote(
 
 
 def _dedupe(quotes: list[FoundQuote]) -> list[FoundQuote]:
-    """Keep one quote where two overlap by most of the shorter one."""
+    """Keep one quote where two overlap by most of the shorter one: the attributed one, else
+    the longer."""
     kept: list[FoundQuote] = []
-    for q in sorted(quotes, key=lambda q: (-(q.speaker is not None), -(q.end - q.start))):
-        overlapping = False
-        for k in kept:
-            overlap = min(k.end, q.end) - max(k.start, q.start)
-            if overlap > 0.5 * min(k.end - k.start, q.end - q.start):
-                overlapping = True
-                break
-        if not overlapping:
-            kept.append(q)
+    for quote in sorted(quotes, key=lambda q: (-(q.speaker is not None), -(q.end - q.start))):
+        if not any(_mostly_overlap(quote, other) for other in kept):
+            kept.append(quote)
     return sorted(kept, key=lambda q: q.start)
+
+
+def _mostly_overlap(first: FoundQuote, second: FoundQuote) -> bool:
+    overlap = min(first.end, second.end) - max(first.start, second.start)
+    return overlap > 0.5 * min(first.end - first.start, second.end - second.start)
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -573,17 +574,16 @@ def _echoes(quotes: list[FoundQuote], actors: list[Actor]) -> None:
         (q, _shingles(q.text)) for q in quotes
         if q.speaker in by_name and q.speaker_text.lower() not in PRONOUNS
     ]
-    for q in quotes:
-        word = q.speaker_text.lower()
-        if q.speaker is not None or word not in PRONOUNS:
+    for quote in quotes:
+        word = quote.speaker_text.lower()
+        if quote.speaker is not None or word not in PRONOUNS:
             continue
-        mine = _shingles(q.text)
+        mine = _shingles(quote.text)
         sources = {
             other.speaker for other, theirs in named
-            if other is not q and mine & theirs
+            if other is not quote and mine & theirs
             and by_name[other.speaker].gender in (None, PRONOUNS[word])
         }
         if len(sources) == 1:
-            name = sources.pop()
-            q.speaker, q.speaker_type = name, PERSON
-            q.confidence, q.method = CONFIDENCE_ECHO, q.method + "+echo"
+            quote.speaker, quote.speaker_type = sources.pop(), PERSON
+            quote.confidence, quote.method = CONFIDENCE_ECHO, quote.method + "+echo"
