@@ -6,97 +6,48 @@ verb governs ("said that ...", "..., Peskov said", "according to ..."), widened 
 whatever marks survive. The speaker is the verb's subject resolved to an actor: a name, a
 surname, a role ("the Kremlin spokesman") or a pronoun. When that is unclear the speaker stays
 None rather than a guess.
+
+The passes: `speech_verb_candidates` (quote_candidates.py) finds the clauses; `_attribute`
+widens them by marks, resolves their speakers (quote_speakers.py), runs them on over the
+sentences that follow, and attributes the marked words no clause covers; `_echoes` gives an
+unresolved "he said" to the person whose words it repeats.
 """
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
 
-from .lexicon import NATIONALITIES, PLACES, REPORTING_VERBS, ROLE_NOUNS, ROLE_SYNONYMS
-from .names import ORGANISATION, PERSON, Actor
+from spacy.tokens import Doc, Span, Token
+
+from .names import PERSON, Actor
 from .pipeline import lemma
+from .quote_candidates import (
+    FIRST_PERSON,
+    MARKS,
+    PRONOUNS,
+    Candidate,
+    drop_full_stop,
+    extend_back,
+    is_speech_verb,
+    narrative,
+    past_event,
+    speech_by_another,
+    speech_verb_candidates,
+    subject_of,
+    trim,
+)
+from .quote_speakers import CONFIDENCE_UNRESOLVED, Speaker, SpeakerResolver
 from .types import FoundQuote
 
-_MARKS = '"“”'
-_PRONOUNS = {"he": "male", "she": "female"}
-_FIRST_PERSON = re.compile(r"\b(I|we|We|our|Our|us|my|My|me)\b")
-_TRIM = " \t,;:—–-\"“”'"
-_MODIFIERS_IGNORED = {"the", "a", "an", "top", "senior", "chief", "former", "then", "new", "'s"}
-
-
-@dataclass
-class _Candidate:
-    start: int
-    end: int
-    verb: str
-    speaker_token: object  # spaCy Token or None
-    kind: str
-    method: str
-    verb_at: int = -1  # character offset of the speech verb
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    return start, end
-
-
-def _mark_regions(text: str, doc) -> list[tuple[int, int, bool]]:
-    """Spans inside quotation marks; the bool says the opening mark was lost and inferred."""
-    regions: list[tuple[int, int, bool]] = []
-    opened: int | None = None
-    for i, ch in enumerate(text):
-        if ch not in _MARKS:
-            continue
-        before = text[i - 1] if i else " "
-        after = text[i + 1] if i + 1 < len(text) else " "
-        opens_here = (before.isspace() or before in "([—–-") and not after.isspace()
-        is_open = ch == "“" or (ch == '"' and opens_here)
-        if ch == "”" or (ch == '"' and not is_open):
-            if opened is not None:
-                regions.append((opened, i, False))
-                opened = None
-            else:
-                regions.append((_lost_opening(text, doc, i), i, True))
-        else:
-            if opened is not None:  # two openings: the first quote ran to here
-                regions.append((opened, i, False))
-            opened = i + 1
-    if opened is not None:  # a quote running on to the next paragraph keeps no closing mark
-        regions.append((opened, len(text), False))
-    return [(s, e, lost) for s, e, lost in (( *_trim(text, s, e), lost) for s, e, lost in regions)
-            if e - s > 0]
-
-
-def _lost_opening(text: str, doc, close: int) -> int:
-    """Where a quote whose opening mark was lost began: after the speech verb's 'that' or
-    colon in the same sentence, else the sentence start (or the paragraph start when the
-    sentences before it read as the same speaker's words)."""
-    sent = None
-    for s in doc.sents:
-        if s.start_char <= close < s.end_char + 1:
-            sent = s
-            break
-    if sent is None:
-        return 0
-    start = sent.start_char
-    for token in sent:
-        if token.idx >= close:
-            break
-        if token.pos_ == "VERB" and lemma(token) in REPORTING_VERBS:
-            for follower in sent[token.i - sent.start + 1 :]:
-                if follower.idx >= close:
-                    break
-                if follower.lower_ == "that" and follower.dep_ == "mark" or follower.text == ":":
-                    start = follower.idx + len(follower.text)
-                    break
-            break
-    else:
-        start = _extend_back(text, doc, start)
-    return start
-
+# At most this sure of the sentences that run on after an attribution ("Q1, she said. Q2.").
+CONFIDENCE_CONTINUATION = 0.6
+# At most this sure of marked words given to the speech verb just before or after them.
+CONFIDENCE_MARKS_VERB = 0.7
+# At most this sure of marked words given to the speaker of a quote close by.
+CONFIDENCE_MARKS_NEARBY = 0.6
+# An unresolved "he said" whose words repeat a named person's quote.
+CONFIDENCE_ECHO = 0.5
 
 _INANIMATE = set(
     """study report analysis survey poll polls data figures document documents letter
@@ -107,380 +58,64 @@ _INANIMATE = set(
     website site""".split()
 )
 
-
-def _narrative(sent) -> bool:
-    """A sentence in the reporter's voice: a speech verb, a quotation mark, or a past-tense
-    main verb with a named subject ("Brandt rejected the criticism.")."""
-    if any(t.text in _MARKS for t in sent):
-        return True
-    for t in sent:
-        if t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and not _first_or_second(t):
-            return True  # "Brandt said", not "I say", "we want to point out", "you will find"
-    if sent.text.rstrip().endswith("?"):
-        return False  # the reporter tells; the speaker asks
-    root = sent.root
-    if root.tag_ == "VBD":
-        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if any(c.pos_ == "PROPN" or c.ent_type_ for c in subjects):
-            return True
-        if any(c.lower_ in ("he", "she", "they", "it") for c in subjects):
-            return True
-    return False
-
-
-def _run_on(doc, cand, attribution) -> int | None:
-    """Where 'Q1, she said, and we will work hard' runs on after the attribution: the 'and'
-    or 'but', when what follows speaks as I or we and no other speech verb takes it."""
-    verb = next((t for t in attribution if t.idx == cand.verb_at), None)
-    if verb is None:
-        return None
-    tail = [t for t in attribution if t.i > verb.i]
-    for comma, joiner in itertools.pairwise(tail):
-        if comma.text == "," and joiner.lower_ in ("and", "but"):
-            rest = doc[joiner.i : attribution.end]
-            if _FIRST_PERSON.search(rest.text) and not any(
-                t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and not _first_or_second(t)
-                for t in rest
-            ):
-                return joiner.idx
-            return None
-    return None
-
-
-def _colon_after_verb(text: str, cand) -> bool:
-    """'He added: Q1. Q2.'"""
-    return cand.verb_at >= 0 and bool(
-        re.fullmatch(r"\S*\s*:\s*", text[cand.verb_at : cand.start])
-    )
-
-
-def _first_or_second(verb) -> bool:
-    """The verb's subject, or the subject of the verb it depends on, is I, we or you."""
-    for _ in range(3):
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects:
-            return subjects[0].lower_ in ("i", "we", "you")
-        if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head.i == verb.i:
-            return False
-        verb = verb.head
-    return False
-
-
-def _past_event(sent) -> bool:
-    """A past-tense main clause about someone other than the speaker ('Tea party organizers
-    disputed the claims', 'She did not address ...'): the reporter telling what happened."""
-    root = sent.root
-    tenses = {root.tag_} | {c.tag_ for c in root.children if c.dep_ in ("aux", "auxpass")}
-    if "VBD" not in tenses:
-        return False
-    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return bool(subjects) and all(c.lower_ not in _NOT_SOMEONE_ELSE for c in subjects)
-
-
-# Subjects that do not tell of someone else: the speaker ("I", "we"), the listener, or a
-# judgement on a thing ("This was not a mistake", "They turned it into a piggy bank").
-_NOT_SOMEONE_ELSE = {"i", "we", "you", "this", "that", "it", "there", "these", "those", "they"}
-
-
-def _extend_back(text: str, doc, start: int) -> int:
-    """Unmarked quotes often run over several sentences before 'X said': take in the
-    earlier sentences of the paragraph that read as the speaker's own words."""
-    sents = [s for s in doc.sents if s.end_char <= start]
-    for sent in reversed(sents):
-        if _narrative(sent) or (_past_event(sent) and not _FIRST_PERSON.search(sent.text)):
-            break
-        start = sent.start_char
-    return start
-
-
-def _continuation(text: str, doc, cand, candidates, regions) -> tuple[int, int] | None:
-    """'Q1, Woodhouse said. Q2. Q3.' or 'He added: Q1. Q2.': with the marks stripped, the
-    sentences after the attribution and its quote that read as the speaker's own words (no
-    speech verb, no marks, no past event told of someone else) go on quoting the speaker."""
-    attribution = next((s for s in doc.sents if s.start_char <= cand.verb_at < s.end_char), None)
-    if attribution is None:
-        return None
-    # "Q1, she said, and we will ...": the words run on in the attribution's own sentence.
-    lead = _run_on(doc, cand, attribution) if cand.method.startswith("inverted") else None
-    run = []
-    for sent in doc.sents:
-        if sent.start_char < max(attribution.end_char, cand.end):
-            continue
-        if _narrative(sent) or any(
-            sent.start_char <= c.verb_at < sent.end_char for c in candidates
-        ) or any(r[0] < sent.end_char and sent.start_char < r[1] for r in regions):
-            break
-        run.append(sent)
-    # A past event told of someone else ends the quote, unless the run speaks as I or we
-    # ("The requests were handled by the department. I didnt see them.").
-    if not any(_FIRST_PERSON.search(sent.text) for sent in run):
-        cut = next((i for i, sent in enumerate(run) if _past_event(sent)), len(run))
-        run = run[:cut]
-    if lead is not None:
-        start, end = lead, run[-1].end_char if run else attribution.end_char
-    elif not run:
-        return None
-    else:
-        start, end = run[0].start_char, run[-1].end_char
-    start, end = _trim(text, start, end)
-    end = end - 1 if text[start:end].endswith(".") else end
-    return (start, end) if len(text[start:end].split()) >= 3 else None
-
-
-def _span_of(doc, first, last) -> tuple[int, int]:
-    return first.idx, last.idx + len(last.text)
-
-
-def _verb_candidates(text: str, doc) -> list[_Candidate]:
-    found: list[_Candidate] = []
-    for token in doc:
-        if token.lower_ == "according":
-            to = next((c for c in token.children if c.lower_ == "to"), None)
-            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
-            if obj is None:
-                continue
-            sent = token.sent
-            phrase_first, phrase_last = token.left_edge, obj.right_edge
-            before = doc[sent.start : phrase_first.i]
-            after = doc[phrase_last.i + 1 : sent.end]
-            piece = before if len(before) >= len(after) else after
-            if len(piece) < 3 or any(
-                t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS and _subject(t) is not None
-                and (t.dep_ == "parataxis" or any(c.dep_ == "ccomp" for c in t.children))
-                for t in piece
-            ):
-                continue  # "I will not resign, he said ..., according to the Globe": he said it
-            s, e = _trim(text, *_span_of(doc, piece[0], piece[-1]))
-            e = e - 1 if text[s:e].endswith(".") and piece is after else e
-            found.append(_Candidate(s, e, "according to", obj, "reported", "according-to",
-                                    token.idx))
-            continue
-        if token.pos_ not in ("VERB", "AUX") or lemma(token) not in REPORTING_VERBS:
-            continue
-        comps = [c for c in token.children if c.dep_ == "ccomp" and not _absolute(c, token)]
-        speaker = _subject(token)
-        if not comps and _attribution_alone(token, speaker):
-            # "Q1? Q2? Mrs. Clinton said, her voice rising.": the words are the sentences
-            # before, when they read as the speaker's own.
-            sent = token.sent
-            s = _extend_back(text, doc, sent.start_char)
-            if s < sent.start_char:
-                s, e = _trim(text, s, speaker.left_edge.idx)
-                e = e - 1 if text[s:e].endswith(".") else e
-                found.append(_Candidate(s, e, token.lower_, speaker, "direct",
-                                        "inverted-alone", token.idx))
-            continue
-        # "asked whether ...", "asked that ... be": a question or a request reported, not
-        # something said ("asks, who are you?" is); and "It was always told to me that ...":
-        # no one says it here (it is inside a quote).
-        if lemma(token) == "ask":
-            comps = [c for c in comps if not any(m.dep_ == "mark" for m in c.children)]
-        if any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in token.children):
-            continue
-        # "Q, Mr. Thibodeau said, and ...": the parser hangs the verb on Q (parataxis) or Q on
-        # the verb by an unlabelled "dep": Q is still everything before the speaker.
-        aside = None
-        if not comps and speaker is not None and token.sent.start < speaker.left_edge.i < token.i:
-            if token.dep_ == "parataxis" and token.i > token.head.i:
-                aside = token.head
-            elif doc[speaker.left_edge.i - 1].text == ",":
-                aside = next(
-                    (c for c in token.lefts if c.dep_ == "dep" and c.i < speaker.left_edge.i),
-                    None,
-                )
-        if aside is not None:
-            comps = [aside]
-        for comp in comps[:1]:
-            first, last = comp.left_edge, comp.right_edge
-            if aside is not None:
-                first, last = token.sent[0], doc[speaker.left_edge.i - 1]
-            if first.lower_ == "that" and first.dep_ == "mark":
-                first = doc[first.i + 1]
-            if speaker is not None and first.i <= speaker.i <= last.i:
-                continue
-            last = _before_continuation(doc, comp, first, last)
-            if lemma(token) in _THAT_ONLY and comp.left_edge.lower_ != "that":
-                continue
-            inverted = comp.i < token.i
-            speaker_here = speaker
-            inner = next((c for c in comp.children if c.dep_ == "nsubj"), None)
-            if (
-                inverted and lemma(token) == "report" and inner is not None
-                and lemma(comp) in REPORTING_VERBS
-            ):
-                # "X says ..., Reuters reported": X said the words; Reuters reports X.
-                speaker_here = inner
-            if inverted:
-                # "A, and B, she said": the clause is everything before the attribution.
-                sent_first = token.sent[0]
-                if sent_first.i < first.i and not any(
-                    t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS
-                    for t in doc[sent_first.i : first.i]
-                ):
-                    first = sent_first
-            if inverted:
-                # "X said A and vowed to change: B, he said": B alone is what he said here.
-                colon = next((t for t in reversed(doc[first.i : last.i]) if t.text == ":"), None)
-                if colon is not None and any(
-                    t.pos_ == "VERB" and lemma(t) in REPORTING_VERBS for t in doc[first.i : colon.i]
-                ):
-                    first = doc[colon.i + 1]
-            s, e = _trim(text, *_span_of(doc, first, last))
-            if inverted:
-                s = _extend_back(text, doc, s)
-            if len(text[s:e].split()) < 3:
-                continue  # "Thank you, he said." alone is no quote
-            kind = "reported"
-            if inverted and _FIRST_PERSON.search(text[s:e]):
-                kind = "direct"
-            found.append(_Candidate(s, e, token.lower_, speaker_here, kind,
-                                    "inverted" if inverted else "speech-verb", token.idx))
-    return found
-
-
-def _absolute(comp, verb) -> bool:
-    """'said, her voice rising': an absolute phrase after the verb, not what was said."""
-    return (
-        comp.i > verb.i and comp.tag_ == "VBG"
-        and not any(c.dep_ in ("aux", "mark") for c in comp.children)
-    )
-
-
-def _attribution_alone(verb, subject) -> bool:
-    """A sentence that is only an attribution, `subject` its speaker: 'Mrs. Clinton said.',
-    'he told reporters.', 'Thank you, he said in the message.'"""
-    sent = verb.sent
-    if (
-        verb.dep_ != "ROOT" or subject is None or subject.i > verb.i or sent.start == 0
-        or not (subject.pos_ == "PROPN" or subject.lower_ in _PRONOUNS)
-    ):
-        return False
-    lead = subject.left_edge.i - sent.start  # "Thank you, he said": a few words may lead
-    if lead and (lead > 4 or verb.doc[subject.left_edge.i - 1].text != ","):
-        return False
-    for child in verb.children:
-        if child.i < verb.i or child.dep_ in ("punct", "advmod", "npadvmod", "prep", "ccomp"):
-            continue
-        if child.dep_ in ("dobj", "dative") and lemma(verb) == "tell":
-            continue  # told reporters
-        return False
-    return sent.end - verb.i <= 10
-
-
-def _before_continuation(doc, comp, first, last):
-    """'that A, adding that B' or 'that A and said B': A ends before the verb that opens
-    the next quote."""
-    for t in doc[first.i + 1 : last.i + 1]:
-        joined = doc[t.i - 1].text in (",", ";", "—", "–", "-", "and") or (
-            doc[t.i - 1].lower_ == "but" and t.tag_ != "VBG"
-        )
-        if (
-            (t.tag_ == "VBG" and t.dep_ in ("advcl", "conj", "xcomp") or t.dep_ == "conj")
-            and t.head.i != t.i and t.pos_ == "VERB"
-            and lemma(t) in REPORTING_VERBS and t.i - first.i > 2
-            and any(c.dep_ == "ccomp" for c in t.children) and joined
-        ):
-            end = doc[t.i - 1]
-            while end.i > first.i and end.lower_ in (",", ";", "—", "–", "-", "and", "but"):
-                end = doc[end.i - 1]
-            return end
-    return last
-
-
-def _named_subject(verb):
-    """'Ratings agency Standard & Poors downgraded': two subjects by a parse error; the name."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-    named = [c for c in subjects if c.pos_ == "PROPN"]
-    return named[0] if len(subjects) > 1 and len(named) == 1 else None
-
-
-def _subject(verb):
-    if (named := _named_subject(verb)) is not None:
-        return named
-    for child in verb.children:
-        if child.dep_ in ("nsubj",):
-            if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-                return _relative_antecedent(verb.head)  # "Smith, who told ...": Smith
-            return child
-    # "X, ... facing a hard fight, said that": the parser may hang X on the participle.
-    for child in verb.lefts:
-        if child.dep_ == "advcl" and child.tag_ == "VBG":
-            hung = next((c for c in child.lefts if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
-            if hung is not None:
-                return hung
-    # "X responded that A had happened and said ...": the parser may join "said" to the
-    # clause X reports; the speaker is X, not A's subject.
-    outer = verb.head.head
-    if (
-        verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and outer.pos_ == "VERB"
-        and lemma(outer) in REPORTING_VERBS
-    ):
-        return _subject(outer)
-    # "..., adding that", "saying it", "and added that", "before relaying that": the
-    # governing verb's speaker.
-    head = verb
-    for _ in range(3):
-        if (
-            head.dep_ in ("advcl", "xcomp", "conj", "pcomp")
-            or head.dep_ == "prep" and head.pos_ == "ADP" and verb.dep_ == "pcomp"
-        ) and head.head.i != head.i:
-            if head.tag_ == "VBG" and head.dep_ == "advcl" and any(
-                t.dep_ == "relcl" and any(c.lower_ == "who" for c in t.children)
-                for t in head.doc[head.head.i + 1 : head.i]
-            ):
-                # "X met members who oppose the deal, saying it ...": who is saying it?
-                return None
-            head = head.head
-            if (named := _named_subject(head)) is not None:
-                return named
-            for child in head.children:
-                if child.dep_ == "nsubj":
-                    return child
-        else:
-            break
-    return None
-
-
-def _relative_antecedent(head):
-    """'James Roe, a candidate in the 16th District, who said': the parser may hang the
-    relative clause on the last noun ('District'); climb the appositive back to the name."""
-    token = head
-    for _ in range(4):
-        if token.ent_type_ == "PERSON":
-            return token
-        if token.dep_ in ("pobj", "prep", "appos") and token.head.i != token.i:
-            token = token.head
-        else:
-            break
-    return head
-
-
-_PERSON_NOUNS = (ROLE_NOUNS - {"spokesman", "spokeswoman", "spokesperson"}) | {
-    "democrat", "republican", "member", "official", "officer", "employee", "lawyer",
-    "analyst", "expert", "source", "insider", "staffer", "conservative", "liberal",
-    "moderate", "critic", "supporter", "opponent", "ally", "aide", "activist", "voter",
-    "lawmaker", "leader",
-    # a body inside the organisation, not its voice: "the Republican Senate caucus"
-    "caucus", "wing", "faction", "delegation",
-}
-
-
-def _person_noun(token) -> bool:
-    # "Democrats" may come back from the parser as a proper noun whose lemma keeps its s
-    return bool({token.lower_, lemma(token), token.lower_.removesuffix("s")} & _PERSON_NOUNS)
-
-
-def _object_of_to(token) -> bool:
-    while token.dep_ in ("compound", "flat", "amod") and token.head.i != token.i:
-        token = token.head
-    return token.dep_ == "pobj" and token.head.lower_ == "to"
-
-
-# Verbs that report speech only with a that-clause: "found that ...", not "found it legal".
-_THAT_ONLY = {"find", "rule"}
-
-
 _SIGN_OFF = re.compile(r"contributed( reporting)?( to)?( this)? (report|story|article)", re.I)
+
+# 'said, "', 'said: "', 'tweeted on Friday "', 'said in a statement: "'
+_BETWEEN_VERB_AND_QUOTE = re.compile(
+    r"[\s,:]*(?:(?:on|in|at|during|after|late|early|last|this)\s[^\"“”.;!?]{0,40}?)?"
+    r"[\s,:]*[\"“]?\s*"
+)
+
+_STOP = set(
+    """a an the and or but of to in on at for with by from as that this these those it its is
+    are was were be been being will would could should can may might has have had do does did
+    not no we our us they them their he she his her i my me you your there here than then so
+    if""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkRegion:
+    """Words inside quotation marks; `lost_opening` when the opening mark was lost and
+    where it stood is inferred."""
+
+    start: int
+    end: int
+    lost_opening: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Paragraph:
+    """One paragraph being attributed: its index, text, parse and marked regions."""
+
+    index: int
+    text: str
+    doc: Doc
+    regions: list[MarkRegion]
+
+
+def find_quotes(
+    paragraphs: list[str], docs, actors: list[Actor], skip: set[int]
+) -> list[FoundQuote]:
+    """Every quote in a story's paragraphs (those in `skip` aside), with its speaker."""
+    ordered = paragraphs_look_ordered(actors, skip, paragraphs)
+    resolver = SpeakerResolver(paragraphs, docs, actors, ordered)
+    found = {
+        index: speech_verb_candidates(text, doc)
+        for index, (text, doc) in enumerate(zip(paragraphs, docs, strict=True))
+        if index not in skip
+    }
+    if ordered and _pronoun_before_people(found, resolver):
+        resolver.ordered = False
+    resolver.count_named_quotes(found)
+    quotes = _attribute(paragraphs, docs, found, resolver)
+    if any(q.speaker is None and q.speaker_text.lower() in PRONOUNS for q in quotes):
+        # Second pass: a "he said" nothing near explains may be the story's protagonist,
+        # known only once the first pass has counted who the story quotes.
+        resolver.restart(quotes)
+        quotes = _attribute(paragraphs, docs, found, resolver)
+    _echoes(quotes, actors)
+    return quotes
 
 
 def paragraphs_look_ordered(
@@ -494,452 +129,430 @@ def paragraphs_look_ordered(
     mention comes before their first full-name mention; False when one does; None when the
     story offers no evidence (nobody named both ways). A sign-off ("X contributed to this
     report") followed by story paragraphs is also out of order."""
-    if paragraphs:
-        sign_offs = [i for i, p in enumerate(paragraphs) if _SIGN_OFF.search(p)]
-        if sign_offs and any(i not in skip for i in range(sign_offs[0] + 1, len(paragraphs))):
-            return False
+    if paragraphs and _sign_off_before_story(paragraphs, skip):
+        return False
     evidence = False
     for actor in actors:
         if actor.kind != PERSON:
             continue
-        full_names = {f for f in (*actor.forms, actor.canonical) if len(f.split()) >= 2}
-        surnames = {f.split()[-1].lower() for f in full_names}
-        full_at = [
-            (m.paragraph, m.start) for m in actor.mentions
-            if m.paragraph not in skip and len(m.text.split()) >= 2
-        ]
-        surname_at = [
-            (m.paragraph, m.start) for m in actor.mentions
-            if m.paragraph not in skip and len(m.text.split()) == 1
-            and m.text.lower().rstrip("'’") in surnames
-        ]
-        if not full_at or not surname_at:
+        surname_first = _surname_before_full_name(actor, skip)
+        if surname_first is None:
             continue
         evidence = True
-        if min(surname_at) < min(full_at):
+        if surname_first:
             return False
     return True if evidence else None
 
 
-class _Resolver:
-    """Maps a subject token to an actor: name, surname, role or pronoun."""
+def _sign_off_before_story(paragraphs: list[str], skip: set[int]) -> bool:
+    """'X contributed to this report' ends a story: story paragraphs after it are shuffled."""
+    sign_offs = [i for i, p in enumerate(paragraphs) if _SIGN_OFF.search(p)]
+    return bool(sign_offs) and any(
+        i not in skip for i in range(sign_offs[0] + 1, len(paragraphs))
+    )
 
-    def __init__(self, paragraphs, docs, actors: list[Actor], ordered: bool | None = None):
-        self.paragraphs = paragraphs
-        # Paragraphs shown to read in order (see `paragraphs_look_ordered`): only then does
-        # the paragraph before say who "he" is.
-        self.ordered = ordered
-        self.docs = docs
-        self.actors = actors
-        self.people = [a for a in actors if a.kind == PERSON]
-        self.by_paragraph: dict[int, list[tuple[int, int, Actor]]] = {}
-        for actor in actors:
-            for m in actor.mentions:
-                self.by_paragraph.setdefault(m.paragraph, []).append((m.start, m.end, actor))
-        self.forms: dict[str, Actor] = {}
-        for actor in actors:
-            for form in actor.forms:
-                self.forms.setdefault(form.lower(), actor)
-        # Speakers already resolved in a paragraph, for "he said" after "X said".
-        self.recent: dict[int, list[tuple[int, Actor]]] = {}
-        # The subject head words of those attributions ("statement", "spokesman").
-        self.recent_heads: dict[int, list[tuple[int, str, Actor]]] = {}
-        # How many attributions name each actor outright (id(actor) -> count).
-        self.named_quotes: dict[int, int] = {}
-        # How many quotes a first pass gave each actor (id(actor) -> count); None before it.
-        self.quoted: dict[int, int] | None = None
 
-    def restart(self, quotes: list[FoundQuote]) -> None:
-        """Forget the last pass's attributions but keep what it learnt: who spoke how often."""
-        self.recent.clear()
-        self.recent_heads.clear()
-        by_name = {a.canonical: a for a in self.actors}
-        self.quoted = {}
-        for q in quotes:
-            if q.speaker in by_name:
-                key = id(by_name[q.speaker])
-                self.quoted[key] = self.quoted.get(key, 0) + 1
-
-    def actor_at(self, paragraph: int, start: int, end: int) -> Actor | None:
-        best = None
-        for s, e, actor in self.by_paragraph.get(paragraph, []):
-            if s < end and start < e:
-                if best is None or actor.kind == PERSON:
-                    best = actor
-        return best
-
-    def resolve(
-        self, paragraph: int, token, quote: tuple[int, int] = (0, 0)
-    ) -> tuple[Actor | None, str, float]:
-        doc = self.docs[paragraph]
-        subject_first, subject_last = token.left_edge, token.right_edge
-        # Keep the subject phrase short: stop at a relative clause.
-        words = [t for t in doc[subject_first.i : subject_last.i + 1]]
-        cut = next((i for i, t in enumerate(words) if t.dep_ in ("relcl", "acl") and i > 0), None)
-        if cut is not None:
-            words = words[:cut]
-        text = self.paragraphs[paragraph]
-        speaker_text = text[words[0].idx : words[-1].idx + len(words[-1].text)] if words else ""
-        speaker_text = speaker_text.strip(" ,")
-        # The head itself names an actor.
-        actor = self.actor_at(paragraph, token.idx, token.idx + len(token.text))
-        if (
-            actor is not None and actor.kind == ORGANISATION
-            and token.text.endswith(("s", "'s", "’s"))
-            and any(c.dep_ == "appos" and c.i > token.i and _person_noun(c) for c in token.children)
-        ):
-            # "the Senates top Democrat said", parsed with the possessive as the subject: a
-            # person of the organisation, not its voice.
-            return None, speaker_text, 0.3
-        if actor is not None:
-            return actor, speaker_text, 0.9
-        lowered = token.lower_
-        if lowered in _PRONOUNS or lowered == "it":
-            actor, confidence = self._pronoun(paragraph, token, lowered, quote)
-            return actor, speaker_text, confidence
-        if token.pos_ == "PROPN" and lowered.rstrip("s") in self.forms:
-            return self.forms[lowered.rstrip("s")], speaker_text, 0.8
-        if token.lower_ in ROLE_NOUNS or lemma(token) in ROLE_NOUNS:
-            role = self._role(words, token)
-            if role is not None:
-                return role, speaker_text, 0.7
-        for a in (c for c in token.children if c.dep_ == "appos"):
-            hit = self.actor_at(paragraph, a.idx, a.idx + len(a.text))
-            if hit is not None:
-                return hit, speaker_text, 0.8
-        # One actor inside the subject phrase: "The CFFs disciplinary committee",
-        # "a spokesman for Veltra".
-        # "the ambassador to NATO", "an envoy to the EU" speak to it, not for it.
-        inside = {
-            id(hit): hit for t in words
-            if (hit := self.actor_at(paragraph, t.idx, t.idx + len(t.text))) is not None
-            and not _object_of_to(t)
-        }
-        if len(inside) == 1 and token.pos_ in ("NOUN", "PROPN"):
-            hit = next(iter(inside.values()))
-            # "the Senate's top Democrat", "a ministry official": a person of the
-            # organisation, not its voice (a spokesman is its voice).
-            if not (hit.kind == ORGANISATION and _person_noun(token)):
-                return hit, speaker_text, 0.6
-        if not inside:
-            for t in words:
-                if t.pos_ == "NOUN" and (t is token or t.dep_ == "pobj"):
-                    org = self._org_by_head(t)
-                    if org is not None:
-                        return org, speaker_text, 0.6
-            # "A statement from the ministry said ... The statement said": the same source.
-            if token.pos_ == "NOUN" and any(c.lower_ == "the" for c in token.children):
-                earlier = {
-                    id(actor): actor for at, head, actor in self.recent_heads.get(paragraph, [])
-                    if head == token.lower_ and at < token.idx
-                }
-                if len(earlier) == 1:
-                    return next(iter(earlier.values())), speaker_text, 0.6
-        return None, speaker_text, 0.3
-
-    def _pronoun(
-        self, paragraph: int, token, word: str, quote: tuple[int, int]
-    ) -> tuple[Actor | None, float]:
-        kind = ORGANISATION if word == "it" else PERSON
-        gender = _PRONOUNS.get(word)
-        position = token.idx
-        sentence_actors = {
-            id(actor) for s, _e, actor in self.by_paragraph.get(paragraph, [])
-            if token.sent.start_char <= s < token.sent.end_char and s > position
-        }
-
-        def candidates_in(index: int, before: int) -> list[tuple[int, int, Actor]]:
-            found = []
-            for s, _e, actor in self.by_paragraph.get(index, []):
-                if s >= before or actor.kind != kind:
-                    continue
-                if index == paragraph and quote[0] <= s < quote[1]:
-                    continue  # a name inside the quoted words is not who speaks them
-                found.append((self._is_subject(index, s), s, actor))
-            # The last speaker is the likeliest "he said"; then the last subject; then anyone.
-            for s, actor in self.recent.get(index, []):
-                if s < before and actor.kind == kind:
-                    found.append((2, s, actor))
-            return [
-                c for c in found
-                if (gender is None or c[2].gender in (None, gender))
-                and id(c[2]) not in sentence_actors
-            ]
-
-        candidates = candidates_in(paragraph, position)
-        confidence = 0.8
-        if not candidates and self.ordered and paragraph > 0:
-            # The paragraph before, in a story shown to be in order: "X said ...", "he said".
-            candidates = candidates_in(paragraph - 1, 10**9)
-            confidence = 0.5
-        if not candidates:
-            # Paragraphs may arrive shuffled, so the paragraph before proves nothing: a pronoun
-            # with no antecedent in its own paragraph resolves only when the story has a
-            # single actor it could be.
-            actor, confidence = self._only_candidate(kind, gender)
-            if actor is None:
-                actor = self._main_speaker(kind, gender)
-                confidence = 0.4 if actor is not None else 0.3
-            if actor is None:
-                named_here = sentence_actors | {
-                    id(a) for s, _e, a in self.by_paragraph.get(paragraph, [])
-                    if quote[0] <= s < quote[1]
-                }
-                actor = self._protagonist(kind, gender, named_here)
-                confidence = 0.45 if actor is not None else 0.3
-            return actor, confidence
-        best_rank = max(c[0] for c in candidates)
-        pool = [c for c in candidates if c[0] == best_rank]
-        chosen = max(pool, key=lambda c: c[1])[2]
-        if len({id(c[2]) for c in candidates}) > 1:
-            confidence -= 0.15
-        if gender and chosen.gender is None and confidence >= 0.65:
-            chosen.gender = gender
-        return chosen, confidence
-
-    def _main_speaker(self, kind: str, gender: str | None) -> Actor | None:
-        """The story's main speaker: the actor of this kind and gender named as the speaker of
-        more than half of all the attributions that name an actor of this kind (at least
-        three). A story built around one voice says "he said" of that voice."""
-        counts = {
-            id(a): self.named_quotes.get(id(a), 0) for a in self.actors if a.kind == kind
-        }
-        total = sum(counts.values())
-        for actor in self.actors:
-            count = counts.get(id(actor), 0)
-            if (
-                actor.kind == kind and count >= 3 and 2 * count > total
-                and (gender is None or actor.gender in (None, gender))
-            ):
-                return actor
+def _surname_before_full_name(actor: Actor, skip: set[int]) -> bool | None:
+    """Whether the person's first surname-only mention comes before their first full name;
+    None when the story does not name them both ways."""
+    full_names = {f for f in (*actor.forms, actor.canonical) if len(f.split()) >= 2}
+    surnames = {f.split()[-1].lower() for f in full_names}
+    full_at = [
+        (m.paragraph, m.start) for m in actor.mentions
+        if m.paragraph not in skip and len(m.text.split()) >= 2
+    ]
+    surname_at = [
+        (m.paragraph, m.start) for m in actor.mentions
+        if m.paragraph not in skip and len(m.text.split()) == 1
+        and m.text.lower().rstrip("'’") in surnames
+    ]
+    if not full_at or not surname_at:
         return None
-
-    def _protagonist(self, kind: str, gender: str | None, excluded: set[int]) -> Actor | None:
-        """The one the story is about, for a "he said" in a paragraph that names nobody.
-
-        Shuffled paragraphs hide the sentence before; the story's centre does not move. Of the
-        actors this pronoun could be, weigh each by mentions plus twice the quotes a first
-        pass gave them: the heaviest, when quoted and at least twice as heavy as the next, is
-        the speaker, unless this very sentence or quote names them (then it is someone else
-        and nobody can say who). "she" needs a known woman: a bare surname is more often a
-        man in news text, and a wrong speaker is worse than none."""
-        if self.quoted is None:
-            return None
-        weighed = sorted(
-            (
-                (len(a.mentions) + 2 * self.quoted.get(id(a), 0), a) for a in self.actors
-                if a.kind == kind and (
-                    gender is None or a.gender == gender
-                    or (gender == "male" and a.gender is None)
-                )
-            ),
-            key=lambda pair: -pair[0],
-        )
-        if not weighed:
-            return None
-        weight, top = weighed[0]
-        if id(top) in excluded or not self.quoted.get(id(top)):
-            return None
-        if len(weighed) > 1 and weight < 2 * weighed[1][0]:
-            return None
-        return top
-
-    def _only_candidate(self, kind: str, gender: str | None) -> tuple[Actor | None, float]:
-        pool = [
-            a for a in self.actors
-            if a.kind == kind and (gender is None or a.gender in (None, gender))
-        ]
-        if len(pool) == 1:
-            return pool[0], 0.5
-        return None, 0.3
-
-    def _is_subject(self, paragraph: int, start: int) -> int:
-        doc = self.docs[paragraph]
-        span = doc.char_span(start, start + 1, alignment_mode="expand")
-        if span is None:
-            return 0
-        token = span[0]
-        while token.dep_ in ("compound", "flat") and token.head.i != token.i:
-            token = token.head
-        return int(token.dep_ in ("nsubj", "nsubjpass"))
-
-    def _role(self, words, head) -> Actor | None:
-        modifiers = {
-            t.lower_ for t in words
-            if t.i != head.i and t.lower_ not in _MODIFIERS_IGNORED
-            and t.pos_ in ("ADJ", "PROPN", "NOUN")
-        }
-        heads = ROLE_SYNONYMS.get(head.lower_, {head.lower_})
-        matches = []
-        for actor in self.people:
-            title_words = actor.titles
-            if not any(all(w in title_words for w in h.split()) for h in heads):
-                continue
-            if not modifiers <= title_words | _country_forms(title_words):
-                continue
-            matches.append(actor)
-        return matches[0] if len(matches) == 1 else None
-
-    def _org_by_head(self, head) -> Actor | None:
-        """'the alliance', 'the institute': the one organisation whose name has that word."""
-        word = head.lower_
-        if len(word) < 4 or word in _MODIFIERS_IGNORED:
-            return None
-        matches = [
-            a for a in self.actors
-            if a.kind == ORGANISATION and any(word in f.lower().split() for f in a.forms)
-        ]
-        return matches[0] if len(matches) == 1 else None
+    return min(surname_at) < min(full_at)
 
 
-def _country_forms(words: set[str]) -> set[str]:
-    """'russia' in a title also matches the role word 'russian', and the reverse."""
-    extra = set()
-    for w in words:
-        if w in PLACES:
-            extra |= {w + "n", w + "an", w + "ian"}
-        if w in NATIONALITIES:
-            extra.add(re.sub(r"(ian|an|n)$", "", w))
-    return extra
+def _pronoun_before_people(found: dict[int, list[Candidate]], resolver: SpeakerResolver) -> bool:
+    """A 'he said' in a paragraph before the story has named anyone who could be 'he' cannot
+    be read in order: the paragraphs were shuffled, whatever the name forms suggest. Anyone
+    means a person, or any actor named as a subject (the model may take a person for an
+    organisation)."""
+    named = [
+        m.paragraph for a in resolver.actors for m in a.mentions
+        if a.kind == PERSON or resolver.is_subject(m.paragraph, m.start)
+    ]
+    if not named:
+        return False
+    first = min(named)
+    return any(
+        index < first
+        for index, candidates in found.items()
+        for c in candidates
+        if c.speaker_token is not None and c.speaker_token.lower_ in PRONOUNS
+    )
 
 
-def find_quotes(
-    paragraphs: list[str], docs, actors: list[Actor], skip: set[int]
-) -> list[FoundQuote]:
-    ordered = paragraphs_look_ordered(actors, skip, paragraphs)
-    resolver = _Resolver(paragraphs, docs, actors, ordered)
-    found = {
-        index: _verb_candidates(text, doc)
-        for index, (text, doc) in enumerate(zip(paragraphs, docs, strict=True))
-        if index not in skip
-    }
-    if ordered and _pronoun_before_people(found, resolver):
-        resolver.ordered = False
-    for index, candidates in found.items():  # who the story quotes by name, and how often
-        for cand in candidates:
-            token = cand.speaker_token
-            if token is None or token.lower_ in _PRONOUNS:
-                continue
-            actor = resolver.actor_at(index, token.idx, token.idx + len(token.text))
-            if actor is not None:
-                resolver.named_quotes[id(actor)] = resolver.named_quotes.get(id(actor), 0) + 1
-    quotes = _attribute(paragraphs, docs, found, resolver)
-    if any(q.speaker is None and q.speaker_text.lower() in _PRONOUNS for q in quotes):
-        # Second pass: a "he said" nothing near explains may be the story's protagonist,
-        # known only once the first pass has counted who the story quotes.
-        resolver.restart(quotes)
-        quotes = _attribute(paragraphs, docs, found, resolver)
-    _echoes(quotes, actors)
-    return quotes
-
-
-def _attribute(paragraphs, docs, found, resolver) -> list[FoundQuote]:
+def _attribute(paragraphs, docs, found, resolver: SpeakerResolver) -> list[FoundQuote]:
+    """The quotes of every paragraph: its candidates' clauses with their speakers, then the
+    marked words no clause covers, one quote kept where two overlap."""
     quotes: list[FoundQuote] = []
     for index, candidates in found.items():
         text, doc = paragraphs[index], docs[index]
-        regions = _mark_regions(text, doc)
+        paragraph = _Paragraph(index, text, doc, _mark_regions(text, doc))
+        own = [c for c in candidates if not _part_of_another_quote(c, candidates, paragraph)]
         chosen: list[FoundQuote] = []
-        # A speech verb inside another quote belongs to that quote ("The NMA has always said
-        # that ...", quoted by someone else): not a second quote.
-        candidates = [
-            c for c in candidates
-            if not any(
-                o is not c and o.start <= c.verb_at < o.end
-                and (o.end - o.start) > (c.end - c.start)
-                for o in candidates
-            )
-            and not (c.speaker_token is not None and lemma(c.speaker_token) in _INANIMATE)
-            # "I am not saying that ...", or a verb inside someone's marked words ("..., as
-            # Ambassador Pickering said, ..."): part of a quote, not a quote of its own.
-            and not (c.speaker_token is not None and c.speaker_token.lower_ in ("i", "we", "you"))
-            and not any(
-                start <= c.verb_at < end and not lost for start, end, lost in regions
-            )
-        ]
-        for cand in sorted(candidates, key=lambda c: c.start):
-            inside = [r for r in regions if r[0] < cand.end and cand.start < r[1]]
-            marked = sum(min(r[1], cand.end) - max(r[0], cand.start) for r in inside)
-            kind = "direct" if marked >= 0.5 * (cand.end - cand.start) else cand.kind
-            start, end = cand.start, cand.end
-            # A quote whose opening mark was lost may reach further left than the clause.
-            for r in inside:
-                if r[0] < start and r[1] <= end + 2:
-                    start = r[0]
-                if r[1] > end and r[0] >= start:
-                    end = r[1]
-            actor, speaker_text, confidence = (None, "", 0.3)
-            if cand.speaker_token is not None:
-                actor, speaker_text, confidence = resolver.resolve(
-                    index, cand.speaker_token, (start, end)
-                )
-            if actor is not None:
-                resolver.recent.setdefault(index, []).append((cand.start, actor))
-                resolver.recent_heads.setdefault(index, []).append(
-                    (cand.speaker_token.idx, cand.speaker_token.lower_, actor)
-                )
-            chosen.append(_quote(text, index, start, end, kind, cand, actor, speaker_text,
-                                 confidence))
-            colon = _colon_after_verb(text, cand)
-            more = None
-            if colon or cand.method.startswith("inverted"):
-                more = _continuation(text, doc, cand, candidates, regions)
-            if more is not None and colon:  # nothing between: one quote runs on
-                chosen[-1] = _quote(text, index, start, more[1], "direct", cand, actor,
-                                    speaker_text, confidence)
-            elif more is not None:
-                chosen.append(_quote(text, index, *more, "direct", cand, actor, speaker_text,
-                                     min(confidence, 0.6), method="continuation"))
+        for cand in sorted(own, key=lambda c: c.start):
+            chosen.extend(_candidate_quotes(paragraph, cand, own, resolver))
         # Marked quotes no speech verb governs: attribute to a verb in a neighbouring sentence.
-        for s, e, lost in regions:
-            if any(q.start < e and s < q.end for q in chosen):
-                continue
-            if len(text[s:e].split()) < 4:
-                continue  # a scare quote or a title, not speech
-            said = doc.char_span(s, e, alignment_mode="expand")
-            speech = said is not None and any(t.pos_ in ("VERB", "AUX") for t in said)
-            # Words without a verb ("On the Record with Greta Van Susteren") are a title.
-            attribution = _nearby_attribution(doc, s, e, chosen) if speech else None
-            verb = None
-            if attribution is None:
-                verb = _verb_just_before(text, doc, s) or _verb_just_after(doc, e)
-            if verb is None and speech and attribution is None:
-                # '"A," X testified before the committee. "B."': one voice speaks here.
-                speakers = {q.speaker: q for q in chosen if q.speaker is not None}
-                if len(speakers) == 1:
-                    attribution = next(iter(speakers.values()))
-            if attribution is None:
-                subject = _subject(verb) if verb is not None else None
-                if subject is not None:
-                    actor, speaker_text, confidence = resolver.resolve(index, subject, (s, e))
-                    if actor is not None:
-                        chosen.append(FoundQuote(
-                            text=text[s:e], kind="direct", paragraph=index, start=s, end=e,
-                            speaker=actor.canonical, speaker_type=actor.kind,
-                            speaker_text=speaker_text, verb=verb.lower_,
-                            confidence=min(confidence, 0.7), method="marks-verb",
-                        ))
-                        continue
-                chosen.append(FoundQuote(
-                    text=text[s:e], kind="direct", paragraph=index, start=s, end=e,
-                    confidence=0.3, method="marks-lost-opening" if lost else "marks",
-                ))
-                continue
-            q = attribution
-            chosen.append(FoundQuote(
-                text=text[s:e], kind="direct", paragraph=index, start=s, end=e,
-                speaker=q.speaker, speaker_type=q.speaker_type, speaker_text=q.speaker_text,
-                verb=q.verb, confidence=min(q.confidence, 0.6), method="marks-nearby",
-            ))
+        for region in paragraph.regions:
+            quote = _marked_quote(paragraph, region, chosen, resolver)
+            if quote is not None:
+                chosen.append(quote)
         quotes.extend(_dedupe(chosen))
     return quotes
 
 
-_STOP = set(
-    """a an the and or but of to in on at for with by from as that this these those it its is
-    are was were be been being will would could should can may might has have had do does did
-    not no we our us they them their he she his her i my me you your there here than then so
-    if""".split()
-)
+def _part_of_another_quote(
+    cand: Candidate, candidates: list[Candidate], paragraph: _Paragraph
+) -> bool:
+    """A speech verb inside a longer candidate's words belongs to that quote ("The NMA has
+    always said that ...", quoted by someone else); so does "I am not saying that ...", and
+    a verb inside someone's marked words ("..., as Ambassador Pickering said, ..."). A study
+    or a report is no speaker."""
+    speaker = cand.speaker_token
+    return (
+        any(
+            other is not cand and other.start <= cand.verb_at < other.end
+            and (other.end - other.start) > (cand.end - cand.start)
+            for other in candidates
+        )
+        or (speaker is not None and lemma(speaker) in _INANIMATE)
+        or (speaker is not None and speaker.lower_ in ("i", "we", "you"))
+        or any(
+            r.start <= cand.verb_at < r.end and not r.lost_opening for r in paragraph.regions
+        )
+    )
+
+
+def _candidate_quotes(
+    paragraph: _Paragraph, cand: Candidate, candidates: list[Candidate],
+    resolver: SpeakerResolver,
+) -> list[FoundQuote]:
+    """The quote a candidate makes, widened by its marks and given its speaker, and the
+    sentences that run on after it ('Q1, she said. Q2.', 'He added: Q1. Q2.')."""
+    start, end = _widened_by_marks(cand, paragraph.regions)
+    kind = _marked_kind(cand, paragraph.regions)
+    speaker = Speaker(None, "", CONFIDENCE_UNRESOLVED)
+    if cand.speaker_token is not None:
+        speaker = resolver.resolve(paragraph.index, cand.speaker_token, (start, end))
+    if speaker.actor is not None:
+        resolver.remember(paragraph.index, cand.start, cand.speaker_token, speaker.actor)
+    quote = _quote(paragraph, start, end, kind, cand, speaker)
+    colon = _colon_after_verb(paragraph.text, cand)
+    if not (colon or cand.method.startswith("inverted")):
+        return [quote]
+    more = _continuation(paragraph.text, paragraph.doc, cand, candidates, paragraph.regions)
+    if more is None:
+        return [quote]
+    more_start, more_end = more
+    if colon:  # nothing between: one quote runs on
+        return [_quote(paragraph, start, more_end, "direct", cand, speaker)]
+    capped = dataclasses.replace(
+        speaker, confidence=min(speaker.confidence, CONFIDENCE_CONTINUATION)
+    )
+    return [quote, _quote(paragraph, more_start, more_end, "direct", cand, capped,
+                          method="continuation")]
+
+
+def _marked_kind(cand: Candidate, regions: list[MarkRegion]) -> str:
+    """Direct when marks enclose at least half the candidate's words."""
+    inside = [r for r in regions if r.start < cand.end and cand.start < r.end]
+    marked = sum(min(r.end, cand.end) - max(r.start, cand.start) for r in inside)
+    return "direct" if marked >= 0.5 * (cand.end - cand.start) else cand.kind
+
+
+def _widened_by_marks(cand: Candidate, regions: list[MarkRegion]) -> tuple[int, int]:
+    """The candidate's span taking in the marked words it overlaps: a quote whose opening
+    mark was lost may reach further left than the clause."""
+    start, end = cand.start, cand.end
+    for region in regions:
+        if not (region.start < cand.end and cand.start < region.end):
+            continue
+        if region.start < start and region.end <= end + 2:
+            start = region.start
+        if region.end > end and region.start >= start:
+            end = region.end
+    return start, end
+
+
+def _marked_quote(
+    paragraph: _Paragraph, region: MarkRegion, chosen: list[FoundQuote],
+    resolver: SpeakerResolver,
+) -> FoundQuote | None:
+    """Marked words no chosen quote covers: the speaker of a quote close by, the subject of a
+    speech verb just before or after the marks, the one voice of the paragraph, or nobody."""
+    start, end = region.start, region.end
+    text, doc = paragraph.text, paragraph.doc
+    if any(q.start < end and start < q.end for q in chosen):
+        return None
+    if len(text[start:end].split()) < 4:
+        return None  # a scare quote or a title, not speech
+    speech = _has_verb(doc, region)
+    nearby = _nearby_attribution(start, end, chosen) if speech else None
+    if nearby is not None:
+        return _borrowed_speaker(paragraph, region, nearby)
+    verb = _verb_just_before(text, doc, start) or _verb_just_after(doc, end)
+    if verb is None and speech:
+        # '"A," X testified before the committee. "B."': one voice speaks here.
+        speakers = {q.speaker: q for q in chosen if q.speaker is not None}
+        if len(speakers) == 1:
+            return _borrowed_speaker(paragraph, region, next(iter(speakers.values())))
+    return _quote_of_verb(paragraph, region, verb, resolver)
+
+
+def _has_verb(doc: Doc, region: MarkRegion) -> bool:
+    """Words without a verb ("On the Record with Greta Van Susteren") are a title."""
+    said = doc.char_span(region.start, region.end, alignment_mode="expand")
+    return said is not None and any(t.pos_ in ("VERB", "AUX") for t in said)
+
+
+def _quote_of_verb(
+    paragraph: _Paragraph, region: MarkRegion, verb: Token | None, resolver: SpeakerResolver
+) -> FoundQuote:
+    """Marked words given to the subject of the speech verb beside them, else to nobody."""
+    start, end = region.start, region.end
+    subject = subject_of(verb) if verb is not None else None
+    if subject is not None:
+        speaker = resolver.resolve(paragraph.index, subject, (start, end))
+        if speaker.actor is not None:
+            return FoundQuote(
+                text=paragraph.text[start:end], kind="direct", paragraph=paragraph.index,
+                start=start, end=end, speaker=speaker.actor.canonical,
+                speaker_type=speaker.actor.kind, speaker_text=speaker.text, verb=verb.lower_,
+                confidence=min(speaker.confidence, CONFIDENCE_MARKS_VERB), method="marks-verb",
+            )
+    return FoundQuote(
+        text=paragraph.text[start:end], kind="direct", paragraph=paragraph.index, start=start,
+        end=end, confidence=CONFIDENCE_UNRESOLVED,
+        method="marks-lost-opening" if region.lost_opening else "marks",
+    )
+
+
+def _borrowed_speaker(paragraph: _Paragraph, region: MarkRegion, source: FoundQuote) -> FoundQuote:
+    """Marked words given the speaker and verb of another quote in the paragraph."""
+    return FoundQuote(
+        text=paragraph.text[region.start : region.end], kind="direct",
+        paragraph=paragraph.index, start=region.start, end=region.end,
+        speaker=source.speaker, speaker_type=source.speaker_type,
+        speaker_text=source.speaker_text, verb=source.verb,
+        confidence=min(source.confidence, CONFIDENCE_MARKS_NEARBY), method="marks-nearby",
+    )
+
+
+def _mark_regions(text: str, doc: Doc) -> list[MarkRegion]:
+    """Spans inside quotation marks, with the opening of a quote whose opening mark was lost
+    inferred from the parse."""
+    regions: list[MarkRegion] = []
+    opened: int | None = None
+    for at, mark in enumerate(text):
+        if mark not in MARKS:
+            continue
+        if not _closes(text, at, mark):
+            if opened is not None:  # two openings: the first quote ran to here
+                regions.append(MarkRegion(opened, at, False))
+            opened = at + 1
+        elif opened is not None:
+            regions.append(MarkRegion(opened, at, False))
+            opened = None
+        else:
+            regions.append(MarkRegion(_lost_opening(text, doc, at), at, True))
+    if opened is not None:  # a quote running on to the next paragraph keeps no closing mark
+        regions.append(MarkRegion(opened, len(text), False))
+    trimmed = (
+        MarkRegion(*trim(text, region.start, region.end), region.lost_opening)
+        for region in regions
+    )
+    return [region for region in trimmed if region.end - region.start > 0]
+
+
+def _closes(text: str, at: int, mark: str) -> bool:
+    """A curly mark says which it is; a straight one opens after a space or an opening
+    bracket or dash when a word follows it, and closes otherwise."""
+    if mark != '"':
+        return mark == "”"
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    opens_here = (before.isspace() or before in "([—–-") and not after.isspace()
+    return not opens_here
+
+
+def _lost_opening(text: str, doc: Doc, close: int) -> int:
+    """Where a quote whose opening mark was lost began: after the speech verb's 'that' or
+    colon in the same sentence, else the sentence start (or the paragraph start when the
+    sentences before it read as the same speaker's words)."""
+    sent = next((s for s in doc.sents if s.start_char <= close < s.end_char + 1), None)
+    if sent is None:
+        return 0
+    before_close = [t for t in sent if t.idx < close]
+    verb = next((t for t in before_close if is_speech_verb(t)), None)
+    if verb is not None:
+        return _after_that_or_colon(sent, verb, close)
+    if len(before_close) < len(sent):
+        return sent.start_char
+    return extend_back(text, doc, sent.start_char)
+
+
+def _after_that_or_colon(sent: Span, verb: Token, close: int) -> int:
+    """'X said that Q"', 'X said: Q"': the words start after the verb's 'that' or colon."""
+    for follower in sent[verb.i - sent.start + 1 :]:
+        if follower.idx >= close:
+            break
+        if follower.lower_ == "that" and follower.dep_ == "mark" or follower.text == ":":
+            return follower.idx + len(follower.text)
+    return sent.start_char
+
+
+def _continuation(
+    text: str, doc: Doc, cand: Candidate, candidates: list[Candidate], regions: list[MarkRegion]
+) -> tuple[int, int] | None:
+    """'Q1, Woodhouse said. Q2. Q3.' or 'He added: Q1. Q2.': with the marks stripped, the
+    sentences after the attribution and its quote that read as the speaker's own words (no
+    speech verb, no marks, no past event told of someone else) go on quoting the speaker."""
+    attribution = next((s for s in doc.sents if s.start_char <= cand.verb_at < s.end_char), None)
+    if attribution is None:
+        return None
+    # "Q1, she said, and we will ...": the words run on in the attribution's own sentence.
+    lead = _run_on(doc, cand, attribution) if cand.method.startswith("inverted") else None
+    after = max(attribution.end_char, cand.end)
+    run = _until_past_event(_own_words_from(doc, after, candidates, regions))
+    if lead is not None:
+        start, end = lead, run[-1].end_char if run else attribution.end_char
+    elif not run:
+        return None
+    else:
+        start, end = run[0].start_char, run[-1].end_char
+    start, end = trim(text, start, end)
+    end = drop_full_stop(text, start, end)
+    return (start, end) if len(text[start:end].split()) >= 3 else None
+
+
+def _own_words_from(
+    doc: Doc, after: int, candidates: list[Candidate], regions: list[MarkRegion]
+) -> list[Span]:
+    """The sentences from offset `after` up to the first that is the reporter's, holds a
+    speech verb of its own or touches quotation marks."""
+    run = []
+    for sent in doc.sents:
+        if sent.start_char < after:
+            continue
+        if narrative(sent) or any(
+            sent.start_char <= c.verb_at < sent.end_char for c in candidates
+        ) or any(r.start < sent.end_char and sent.start_char < r.end for r in regions):
+            break
+        run.append(sent)
+    return run
+
+
+def _until_past_event(run: list[Span]) -> list[Span]:
+    """A past event told of someone else ends the quote, unless the run speaks as I or we
+    ("The requests were handled by the department. I didnt see them.")."""
+    if any(FIRST_PERSON.search(sent.text) for sent in run):
+        return run
+    cut = next((i for i, sent in enumerate(run) if past_event(sent)), len(run))
+    return run[:cut]
+
+
+def _run_on(doc: Doc, cand: Candidate, attribution: Span) -> int | None:
+    """Where 'Q1, she said, and we will work hard' runs on after the attribution: the 'and'
+    or 'but', when what follows speaks as I or we and no other speech verb takes it."""
+    verb = next((t for t in attribution if t.idx == cand.verb_at), None)
+    if verb is None:
+        return None
+    tail = [t for t in attribution if t.i > verb.i]
+    for comma, joiner in itertools.pairwise(tail):
+        if comma.text == "," and joiner.lower_ in ("and", "but"):
+            rest = doc[joiner.i : attribution.end]
+            if FIRST_PERSON.search(rest.text) and not any(speech_by_another(t) for t in rest):
+                return joiner.idx
+            return None
+    return None
+
+
+def _colon_after_verb(text: str, cand: Candidate) -> bool:
+    """'He added: Q1. Q2.'"""
+    return cand.verb_at >= 0 and bool(
+        re.fullmatch(r"\S*\s*:\s*", text[cand.verb_at : cand.start])
+    )
+
+
+def _verb_just_before(text: str, doc: Doc, start: int) -> Token | None:
+    """'Referring to the vote, he said, "..."': the speech verb right before the opening mark,
+    with nothing between but a comma, a colon or a short time or place phrase."""
+    for token in doc:
+        end = token.idx + len(token.text)
+        if end > start:
+            break
+        if is_speech_verb(token) and re.fullmatch(_BETWEEN_VERB_AND_QUOTE, text[end:start]):
+            return token
+    return None
+
+
+def _verb_just_after(doc: Doc, end: int) -> Token | None:
+    """'"...." Durbin said.', '"...," said the senator': a speech verb right after the closing
+    mark whose speaker stands between the mark and the verb or just after the verb."""
+    after = [t for t in doc if t.idx >= end and not (t.is_punct or t.is_space)][:6]
+    for token in after:
+        if is_speech_verb(token):
+            subject = subject_of(token)
+            if subject is not None and after[0].i <= subject.i <= token.i + 4 and not any(
+                c.dep_ in ("ccomp", "dobj") and c.i > token.i for c in token.children
+            ):
+                return token
+            return None
+    return None
+
+
+def _nearby_attribution(start: int, end: int, chosen: list[FoundQuote]) -> FoundQuote | None:
+    """A quote in marks right after 'X said:' or before 'X said.' in the same paragraph: the
+    attributed quote closest to it, under 40 characters away."""
+    nearest, nearest_distance = None, 40
+    for quote in chosen:
+        if quote.speaker is None:
+            continue
+        distance = start - quote.end if quote.end <= start else quote.start - end
+        if 0 <= distance < nearest_distance:
+            nearest, nearest_distance = quote, distance
+    return nearest
+
+
+def _quote(
+    paragraph: _Paragraph, start: int, end: int, kind: str, cand: Candidate, speaker: Speaker,
+    method: str | None = None,
+) -> FoundQuote:
+    actor = speaker.actor
+    return FoundQuote(
+        text=paragraph.text[start:end], kind=kind, paragraph=paragraph.index, start=start,
+        end=end,
+        speaker=actor.canonical if actor else None,
+        speaker_type=actor.kind if actor else None,
+        speaker_text=speaker.text, verb=cand.verb,
+        confidence=speaker.confidence if actor else min(speaker.confidence, CONFIDENCE_UNRESOLVED),
+        method=method or cand.method,
+    )
+
+
+def _dedupe(quotes: list[FoundQuote]) -> list[FoundQuote]:
+    """Keep one quote where two overlap by most of the shorter one: the attributed one, else
+    the longer."""
+    kept: list[FoundQuote] = []
+    for quote in sorted(quotes, key=lambda q: (-(q.speaker is not None), -(q.end - q.start))):
+        if not any(_mostly_overlap(quote, other) for other in kept):
+            kept.append(quote)
+    return sorted(kept, key=lambda q: q.start)
+
+
+def _mostly_overlap(first: FoundQuote, second: FoundQuote) -> bool:
+    overlap = min(first.end, second.end) - max(first.start, second.start)
+    return overlap > 0.5 * min(first.end - first.start, second.end - second.start)
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -959,116 +572,18 @@ def _echoes(quotes: list[FoundQuote], actors: list[Actor]) -> None:
     by_name = {a.canonical: a for a in actors if a.kind == PERSON}
     named = [
         (q, _shingles(q.text)) for q in quotes
-        if q.speaker in by_name and q.speaker_text.lower() not in _PRONOUNS
+        if q.speaker in by_name and q.speaker_text.lower() not in PRONOUNS
     ]
-    for q in quotes:
-        word = q.speaker_text.lower()
-        if q.speaker is not None or word not in _PRONOUNS:
+    for quote in quotes:
+        word = quote.speaker_text.lower()
+        if quote.speaker is not None or word not in PRONOUNS:
             continue
-        mine = _shingles(q.text)
+        mine = _shingles(quote.text)
         sources = {
             other.speaker for other, theirs in named
-            if other is not q and mine & theirs
-            and by_name[other.speaker].gender in (None, _PRONOUNS[word])
+            if other is not quote and mine & theirs
+            and by_name[other.speaker].gender in (None, PRONOUNS[word])
         }
         if len(sources) == 1:
-            name = sources.pop()
-            q.speaker, q.speaker_type = name, PERSON
-            q.confidence, q.method = 0.5, q.method + "+echo"
-
-
-def _pronoun_before_people(found: dict[int, list[_Candidate]], resolver: _Resolver) -> bool:
-    """A 'he said' in a paragraph before the story has named anyone who could be 'he' cannot
-    be read in order: the paragraphs were shuffled, whatever the name forms suggest. Anyone
-    means a person, or any actor named as a subject (the model may take a person for an
-    organisation)."""
-    named = [
-        m.paragraph for a in resolver.actors for m in a.mentions
-        if a.kind == PERSON or resolver._is_subject(m.paragraph, m.start)
-    ]
-    if not named:
-        return False
-    first = min(named)
-    return any(
-        index < first
-        for index, candidates in found.items()
-        for c in candidates
-        if c.speaker_token is not None and c.speaker_token.lower_ in _PRONOUNS
-    )
-
-
-# 'said, "', 'said: "', 'tweeted on Friday "', 'said in a statement: "'
-_BETWEEN_VERB_AND_QUOTE = re.compile(
-    r"[\s,:]*(?:(?:on|in|at|during|after|late|early|last|this)\s[^\"“”.;!?]{0,40}?)?"
-    r"[\s,:]*[\"“]?\s*"
-)
-
-
-def _verb_just_before(text: str, doc, start: int):
-    """'Referring to the vote, he said, "..."': the speech verb right before the opening mark,
-    with nothing between but a comma, a colon or a short time or place phrase."""
-    for token in doc:
-        end = token.idx + len(token.text)
-        if end > start:
-            break
-        if (
-            token.pos_ == "VERB" and lemma(token) in REPORTING_VERBS
-            and re.fullmatch(_BETWEEN_VERB_AND_QUOTE, text[end:start])
-        ):
-            return token
-    return None
-
-
-def _verb_just_after(doc, end: int):
-    """'"...." Durbin said.', '"...," said the senator': a speech verb right after the closing
-    mark whose speaker stands between the mark and the verb or just after the verb."""
-    after = [t for t in doc if t.idx >= end and not (t.is_punct or t.is_space)][:6]
-    for token in after:
-        if token.pos_ == "VERB" and lemma(token) in REPORTING_VERBS:
-            subject = _subject(token)
-            if subject is not None and after[0].i <= subject.i <= token.i + 4 and not any(
-                c.dep_ in ("ccomp", "dobj") and c.i > token.i for c in token.children
-            ):
-                return token
-            return None
-    return None
-
-
-def _nearby_attribution(doc, start: int, end: int, chosen: list[FoundQuote]):
-    """A quote in marks right after 'X said:' or before 'X said.' in the same paragraph."""
-    best = None
-    for q in chosen:
-        if q.speaker is None:
-            continue
-        distance = start - q.end if q.end <= start else q.start - end
-        if 0 <= distance < 40 and (best is None or distance < best[0]):
-            best = (distance, q)
-    return best[1] if best else None
-
-
-def _quote(
-    text, index, start, end, kind, cand, actor, speaker_text, confidence, method=None
-) -> FoundQuote:
-    return FoundQuote(
-        text=text[start:end], kind=kind, paragraph=index, start=start, end=end,
-        speaker=actor.canonical if actor else None,
-        speaker_type=actor.kind if actor else None,
-        speaker_text=speaker_text, verb=cand.verb,
-        confidence=confidence if actor else min(confidence, 0.3),
-        method=method or cand.method,
-    )
-
-
-def _dedupe(quotes: list[FoundQuote]) -> list[FoundQuote]:
-    """Keep one quote where two overlap by most of the shorter one."""
-    kept: list[FoundQuote] = []
-    for q in sorted(quotes, key=lambda q: (-(q.speaker is not None), -(q.end - q.start))):
-        overlapping = False
-        for k in kept:
-            overlap = min(k.end, q.end) - max(k.start, q.start)
-            if overlap > 0.5 * min(k.end - k.start, q.end - q.start):
-                overlapping = True
-                break
-        if not overlapping:
-            kept.append(q)
-    return sorted(kept, key=lambda q: q.start)
+            quote.speaker, quote.speaker_type = sources.pop(), PERSON
+            quote.confidence, quote.method = CONFIDENCE_ECHO, quote.method + "+echo"
