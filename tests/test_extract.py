@@ -1112,3 +1112,199 @@ def test_father_and_son_with_other_middle_initials_or_a_suffix_stay_two_people()
     )
     names = sorted(person.name for person in result.people)
     assert names == ["Donald Trump", "Donald Trump Jr.", "George H.W. Bush", "George W. Bush"]
+
+
+# --- The passes of extraction, one at a time (issue 12) ---------------------------------------
+# Docs come from the real pipeline; where a rule reads `doc.ents`, the test sets the entities
+# itself, so it asserts on the rule and not on what the model happens to find.
+
+
+def _doc(text: str):
+    from articles.ingest import pipeline
+
+    return pipeline.parse([text])[0]
+
+
+def _span(doc, words: str, label: str = "ORG", occurrence: int = 0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = doc.text.index(words, start + 1)
+    span = doc.char_span(start, start + len(words), label=label, alignment_mode="expand")
+    assert span is not None, words
+    return span
+
+
+def _with_entities(doc, *spans):
+    doc.ents = list(spans)
+    return doc
+
+
+def test_overlaps_counts_a_shared_character_not_touching_edges():
+    from articles.ingest.mentions import overlaps
+
+    assert overlaps([(0, 5), (10, 12)], 4, 8)
+    assert not overlaps([(0, 5), (10, 12)], 5, 10)
+    assert not overlaps([], 0, 100)
+
+
+def test_is_headline_wants_short_capitalised_and_unpunctuated():
+    from articles.ingest.mentions import is_headline
+
+    assert is_headline("Mayor Wins the Harbor Vote")
+    assert not is_headline("Mayor wins the harbor vote")
+    assert not is_headline("Mayor Wins the Harbor Vote.")
+    assert not is_headline("Mayor Wins")  # too short
+
+
+def test_model_mentions_leaves_out_credit_lines_curated_text_and_other_labels():
+    from articles.ingest.mentions import model_mentions
+
+    first = _doc("Helena Marsh met Tomas Vellane on Monday.")
+    first = _with_entities(
+        first, _span(first, "Helena Marsh", "PERSON"), _span(first, "Tomas Vellane", "PERSON"),
+        _span(first, "Monday", "DATE"),
+    )
+    second = _doc("Ida Brenn left.")
+    second = _with_entities(second, _span(second, "Ida Brenn", "PERSON"))
+    found = model_mentions([first, second], skip={1}, known_spans={0: [(0, 6)]}, headlines=set())
+    assert [(m.paragraph, m.text, m.label) for m in found] == [(0, "Tomas Vellane", "PERSON")]
+
+
+def test_entity_kept_drops_hashtags_and_headline_capitals_named_nowhere_else():
+    from articles.ingest.mentions import _entity_kept, _Story
+
+    tagged = _doc("Thousands joined #MeToo marches.")
+    tagged = _with_entities(tagged, _span(tagged, "MeToo", "ORG"))
+    headline = _doc("Harbor Vote Splits Greywell Council Again")
+    headline = _with_entities(headline, _span(headline, "Greywell Council", "ORG"))
+    docs = [tagged, headline]
+    story = _Story(docs, [doc.text for doc in docs], {}, headlines={1})
+    assert not _entity_kept(story, 0, tagged.ents[0])
+    assert not _entity_kept(story, 1, headline.ents[0])
+    named_again = _doc("The Greywell Council met on Monday.")
+    docs = [tagged, headline, named_again]
+    story = _Story(docs, [doc.text for doc in docs], {}, headlines={1})
+    assert _entity_kept(story, 1, headline.ents[0])
+
+
+def test_entity_mentions_splits_a_unit_named_after_its_organisations_possessive():
+    from articles.ingest.mentions import _entity_mentions
+
+    doc = _doc("said John Eastman of the Claremont Institutes Center for Constitutional Law.")
+    ent = _span(doc, "Claremont Institutes Center for Constitutional Law", "ORG")
+    found = _entity_mentions(doc, doc.text, 3, ent)
+    assert [(m.paragraph, m.text, m.label) for m in found] == [
+        (3, "Claremont Institute", "ORG"), (3, "Center for Constitutional Law", "ORG"),
+    ]
+    assert doc.text[found[1].start : found[1].end] == "Center for Constitutional Law"
+
+
+def test_entity_mentions_makes_a_cued_name_a_person():
+    from articles.ingest.mentions import _entity_mentions
+
+    doc = _doc("Chancellor Olaf Scholz spoke.")
+    found = _entity_mentions(doc, doc.text, 0, _span(doc, "Olaf Scholz", "ORG"))
+    assert [(m.text, m.label) for m in found] == [("Olaf Scholz", "PERSON")]
+
+
+def test_person_after_cue_needs_a_cue_and_no_organisation_word():
+    from articles.ingest.mentions import _person_after_cue
+
+    doc = _doc("Chancellor Olaf Scholz met Chancellor Harbour Council and Olaf Scholz.")
+    assert _person_after_cue(doc, _span(doc, "Olaf Scholz"))
+    assert not _person_after_cue(doc, _span(doc, "Harbour Council"))
+    assert not _person_after_cue(doc, _span(doc, "Olaf Scholz", occurrence=1))
+
+
+def test_before_noun_and_opens_sentence():
+    from articles.ingest.mentions import _before_noun, _opens_sentence
+
+    doc = _doc("The Supreme Courts ruling stood. Critics of the Supreme Courts said so.")
+    first, second = _span(doc, "Supreme Courts"), _span(doc, "Supreme Courts", occurrence=1)
+    assert _before_noun(doc, first) and not _before_noun(doc, second)
+    opening = _doc("Marsh left early. Then Marsh came back.")
+    assert _opens_sentence(opening, _span(opening, "Marsh", "PERSON"))
+    assert not _opens_sentence(opening, _span(opening, "Marsh", "PERSON", occurrence=1))
+
+
+def test_runs_into_related_link_and_hashtag_or_handle():
+    from articles.ingest.mentions import _hashtag_or_handle, _runs_into_related_link
+
+    text = "President Trump Donald John TrumpGOP senators balk at the plan"
+    assert _runs_into_related_link(text, "Trump Donald", len("President Trump Donald"))
+    text = "Rep. Jane Roe Jane Ann RoeAides said"
+    assert not _runs_into_related_link(text, "Jane Roe", len("Rep. Jane Roe"))
+    assert _hashtag_or_handle("#MeToo and @jane_roe", 1)
+    assert _hashtag_or_handle("#MeToo and @jane_roe", 12)
+    assert not _hashtag_or_handle("MeToo", 0)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "words", "expected"),
+    [
+        ("_chamber_as_modifier", "House Democrats voted.", "House", True),
+        ("_chamber_as_modifier", "She spoke in the House today.", "House", False),
+        ("_capitalised_common_noun", "He joined our Newscast unit.", "Newscast", True),
+        ("_capitalised_common_noun", "He joined the Newscast unit.", "Newscast", False),
+        ("_after_work_noun", "She hosts the show Morning Joe now.", "Morning Joe", True),
+        ("_after_work_noun", "She hosts the Morning Joe now.", "Morning Joe", False),
+        ("_modifies_event", "He won the Pennsylvania Senate primary.", "Pennsylvania Senate", True),
+        ("_modifies_event", "He won the Pennsylvania Senate vote.", "Pennsylvania Senate", False),
+        ("_building_as_place", "They met near the Trade Center.", "Trade Center", True),
+        ("_building_as_place", "They met near the Trade Center.", "the Trade Center", True),
+        ("_building_as_place", "They said the Trade Center opened.", "Trade Center", False),
+    ],
+)
+def test_each_not_an_organisation_rule(rule, text, words, expected):
+    from articles.ingest import mentions
+
+    doc = _doc(text)
+    ent = _span(doc, words)
+    assert getattr(mentions, rule)(doc, ent) is expected
+    assert mentions._not_org_context(doc, ent) is expected
+
+
+def test_second_half_of_show_title_reads_the_entity_before_and():
+    from articles.ingest.mentions import _second_half_of_show_title
+
+    doc = _doc("He watched the program Fox and Friends again.")
+    doc = _with_entities(doc, _span(doc, "Fox"), _span(doc, "Friends"))
+    assert _second_half_of_show_title(doc, doc.ents[1])
+    other = _doc("He watched the rally of Fox and Friends again.")
+    other = _with_entities(other, _span(other, "Fox"), _span(other, "Friends"))
+    assert not _second_half_of_show_title(other, other.ents[1])
+
+
+def test_title_fragment_and_unit_after_possessive():
+    from articles.ingest.mentions import _title_fragment, _unit_after_possessive
+
+    doc = _doc("Army Col. Jane Roe and National Security Adviser Tom Lee met a Defense "
+               "Department spokesman.")
+    assert _title_fragment(doc, _span(doc, "Army Col"))
+    assert _title_fragment(doc, _span(doc, "National Security"))
+    assert not _title_fragment(doc, _span(doc, "Defense Department"))
+    unit_doc = _doc("He works at the Justice Departments Civil Rights Division.")
+    unit = _unit_after_possessive(unit_doc, _span(unit_doc, "Justice Departments Civil Rights"))
+    assert unit is not None and unit.text == "Civil"
+    assert _unit_after_possessive(doc, _span(doc, "National Security Adviser Tom")) is None
+
+
+def test_org_extent_adds_a_cut_off_region_and_a_mid_sentence_the():
+    from articles.ingest.mentions import _cut_tail, _name_owns_the, _org_extent
+
+    doc = _doc("Monitors from the Organization for Security and Cooperation in Europe left.")
+    ent = _span(doc, "Organization for Security and Cooperation")
+    joiner, word = _cut_tail(doc, ent)
+    assert (joiner.text, word.text) == ("in", "Europe")
+    text, end = _org_extent(doc, ent, ent.text, ent.end_char)
+    assert text == "Organization for Security and Cooperation in Europe"
+    assert doc.text[:end].endswith("in Europe")
+    post = _doc("She told The Washington Post on Monday.")
+    ent = _span(post, "Washington Post")
+    assert _name_owns_the(post, ent)
+    assert _org_extent(post, ent, "Washington Post", ent.end_char) == (
+        "The Washington Post", ent.end_char
+    )
+    quoted = _doc('She wrote: "The Washington Post" was late.')
+    assert not _name_owns_the(quoted, _span(quoted, "Washington Post"))
+    assert _cut_tail(post, _span(post, "Washington Post")) is None

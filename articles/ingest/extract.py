@@ -7,7 +7,8 @@ offsets out. Names editors curated (`KnownEntities`) are matched before the mode
 import re
 from dataclasses import dataclass
 
-from .lexicon import PLACES, TITLES, WELL_KNOWN_ORGANISATIONS
+from .lexicon import PLACES, WELL_KNOWN_ORGANISATIONS
+from .mentions import is_headline, model_mentions
 from .names import (
     LOWER,
     ORGANISATION,
@@ -18,9 +19,8 @@ from .names import (
     build_actors,
     clean_name,
     find_given_name_people,
-    run_together_word,
 )
-from .pipeline import NO_DEADLINE, Deadline, dictionary_words, load_nlp, parse
+from .pipeline import NO_DEADLINE, Deadline, load_nlp, parse
 from .quotes import find_quotes
 from .types import Extraction, FoundEntity, KnownEntities
 
@@ -51,18 +51,6 @@ _NAMED_PLACE = re.compile(
 )
 # A capitalised word of the story, accented capitals included ("Łódź").
 _CAPITALISED_WORD = re.compile(rf"\b[{UPPER}][\w-]+")
-_ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
-# A name right after one of these is a person whatever the model says ("Chancellor Olaf Scholz").
-_PERSON_CUES = TITLES - {
-    "foreign", "defense", "defence", "interior", "state", "u.s.", "us", "gop", "democratic",
-    "republican", "former", "acting", "deputy", "assistant", "vice", "chief", "house",
-}
-_ORG_WORDS = {
-    "ministry", "department", "party", "council", "committee", "agency", "office", "union",
-    "bank", "group", "company", "corp", "inc", "association", "commission", "court", "house",
-    "senate", "parliament", "organization", "organisation", "institute", "university",
-    "foundation", "army", "force", "forces", "service", "news", "times", "post", "press",
-}
 
 
 # Page furniture a scraper leaves inside paragraphs: video players ("JUST WATCHED ... Replay
@@ -249,9 +237,11 @@ def _find_mentions(
     """Every name's mentions in text order: the curated and built-in names first, then the
     model's entities, then the people the model missed. `texts` are what the model read."""
     known_found = [m for m in _known_mentions(visible, index) if m.paragraph not in skip]
-    known_spans = [(m.paragraph, m.start, m.end) for m in known_found]
-    headlines = {i for i, text in enumerate(texts) if _headline(text)}
-    mentions = known_found + _model_mentions(docs, skip, known_spans, headlines)
+    known_spans: dict[int, list[tuple[int, int]]] = {}
+    for mention in known_found:
+        known_spans.setdefault(mention.paragraph, []).append((mention.start, mention.end))
+    headlines = {number for number, text in enumerate(texts) if is_headline(text)}
+    mentions = known_found + model_mentions(docs, skip, known_spans, headlines)
     mentions += find_given_name_people(visible, skip | headlines, _taken_spans(docs, mentions))
     mentions.sort(key=lambda m: (m.paragraph, m.start))
     return mentions
@@ -267,211 +257,6 @@ def _taken_spans(docs, mentions: list[Mention]):
         return spans + [(m.start, m.end) for m in mentions if m.paragraph == index]
 
     return taken
-
-
-def _model_mentions(docs, skip: set[int], known_spans, headlines: set[int]) -> list[Mention]:
-    found: list[Mention] = []
-    # Doc.text joins the tokens again on every call: read each paragraph's text once.
-    texts = [doc.text for doc in docs]
-    for index, doc in enumerate(docs):
-        if index in skip:
-            continue
-        doc_text = texts[index]
-        for ent in doc.ents:
-            if ent.label_ not in _ENTITY_LABELS:
-                continue
-            start, end = ent.start_char, ent.end_char
-            if any(p == index and start < e and s < end for p, s, e in known_spans):
-                continue
-            if _hashtag_or_handle(doc_text, start):
-                continue
-            label = ent.label_
-            if label == "ORG" and (_title_fragment(doc, ent) or _not_org_context(doc, ent)):
-                continue
-            if index in headlines and not any(
-                ent.text in other for i, other in enumerate(texts) if i != index
-            ):
-                continue  # a headline's capitals make the model see names everywhere
-            text = clean_name(ent.text)
-            unit = _unit_after_possessive(doc, ent) if label == "ORG" else None
-            if unit is not None:
-                # "The Claremont Institutes Center for Constitutional Jurisprudence": two.
-                owner = doc[ent.start : unit.i]
-                found.append(Mention(
-                    index, start, owner.end_char, clean_name(owner.text[:-1]), label
-                ))
-                start, text = unit.idx, clean_name(doc[unit.i : ent.end].text)
-            if label == "ORG":
-                named = doc[unit.i : ent.end] if unit is not None else ent
-                text, end = _org_extent(doc, named, text, end)
-            before = doc[ent.start - 1] if ent.start else None
-            if (
-                label != "PERSON" and before is not None and before.lower_ in _PERSON_CUES
-                and 1 <= len(ent) <= 3
-                and all(t.is_title and t.is_alpha for t in ent)
-                and not {t.lower_ for t in ent} & _ORG_WORDS
-            ):
-                label = "PERSON"
-            if label == "PERSON" and _runs_into_related_link(doc_text, ent.text, end):
-                continue
-            if text:
-                following = doc[ent.end] if ent.end < len(doc) else None
-                before_noun = bool(
-                    following is not None and following.is_lower
-                    and following.tag_ in ("NN", "NNS", "JJ", "VBG") and ent.text.endswith("s")
-                )
-                opens = all(t.is_punct for t in doc[ent.sent.start : ent.start])
-                found.append(
-                    Mention(index, start, end, text, label, None, before_noun, opens)
-                )
-    return found
-
-
-# Abbreviated ranks and role nouns: "Army Col. Jane Roe" and "National Security Adviser" name
-# a person's title, and the model's organisation inside them ("Army Col", "National Security")
-# is not an organisation unless its own last word says it is ("Defense Department spokesman").
-_RANKS = {"col", "gen", "lt", "sgt", "capt", "adm", "maj", "cmdr", "cpl", "pvt", "brig"}
-_ROLE_AFTER = {
-    "adviser", "advisor", "advisers", "advisors", "secretary", "director", "spokesman",
-    "spokeswoman", "spokesperson", "chief", "minister", "officer", "official", "czar",
-    "correspondent", "editor", "analyst", "commander", "chairman", "chairwoman", "envoy",
-}
-_ORG_HEADS = _ORG_WORDS | {
-    "ministry", "department", "agency", "committee", "council", "commission", "office",
-    "institute", "bureau", "service", "administration", "alliance", "organization",
-}
-_REGION_NAMES = {"europe", "asia", "africa", "america", "americas", "the americas", "eurasia"}
-
-
-# "the Fox News program Fox and Friends": the title of a show, not an organisation.
-_WORK_NOUNS = {
-    "program", "programme", "show", "series", "film", "movie", "book", "documentary",
-    "podcast", "column", "blog", "newsletter", "segment", "broadcast",
-}
-# "the Pennsylvania Senate primary", "the House Judiciary subcommittee": a name used as a
-# modifier of an event, or cut before its own head noun.
-_MODIFIED_EVENTS = {"primary", "primaries", "race", "races", "seat", "campaign", "subcommittee"}
-_SITE_BEFORE = {"near", "beside", "outside", "inside", "site", "to", "toward", "towards"}
-
-
-_POSSESSIVE_PRONOUNS = {"our", "my", "your", "his", "her", "their", "its"}
-
-
-_CAPITALISED_RUN = re.compile(r" ((?:[A-Z][\w.'’-]* ){0,3})([A-Z]\w*?[a-z])([A-Z]\w*)")
-
-
-def _runs_into_related_link(text: str, name: str, end: int) -> bool:
-    """"President Trump Donald John TrumpGOP senators balk ...": a related-links list prints a
-    name, the person's full name, then a headline run into the surname. The model's "Trump
-    Donald" straddles the two: it starts with the surname that the run repeats with another
-    word stuck to it. A whole name before the run ("Rep. Jane Roe Jane Ann RoeAides") stays."""
-    match = _CAPITALISED_RUN.match(text, end)
-    if match is None or not run_together_word(match[2] + match[3]):
-        return False
-    words = name.split()
-    return len(words) >= 2 and words[0] == match[2]
-
-
-def _hashtag_or_handle(text: str, start: int) -> bool:
-    """"#MeToo", "@jane_roe": a hashtag names a campaign or a slogan, a handle an account;
-    the model sees the capitalised word after the sign as a name."""
-    return start > 0 and text[start - 1] in "#@"
-
-
-def _headline(paragraph: str) -> bool:
-    """A headline left among the paragraphs: short, no closing punctuation, nearly every longer
-    word capitalised ("Mayor Wins the Harbor Vote")."""
-    text = paragraph.strip()
-    words = re.findall(r"[^\W\d_][\w'’-]*", text)
-    if not 4 <= len(words) <= 16 or text[-1:] in ".!?\"”'’:":
-        return False
-    longer = [w for w in words if len(w) >= 4]
-    return bool(longer) and sum(w[0].isupper() for w in longer) >= 0.8 * len(longer)
-
-
-def _not_org_context(doc, ent) -> bool:
-    before = doc[ent.start - 1] if ent.start else None
-    if ent.text == "House" and (before is None or before.lower_ != "the"):
-        return True  # "House Democrats", "his House seat": the chamber as a modifier
-    if (
-        len(ent) == 1 and before is not None and before.lower_ in _POSSESSIVE_PRONOUNS
-        and ent[0].lower_ in dictionary_words()[0]
-    ):
-        return True  # "our Newscast unit": a common noun capitalised, not an institution
-    if before is not None and before.lower_ == "and" and ent.start >= 2:
-        # the second half of a show title: "Fox and Friends"
-        previous = doc[ent.start - 2]
-        if previous.ent_type_ == "ORG" and previous.ent_iob_ in ("B", "I"):
-            first = previous.i
-            while first > 0 and doc[first].ent_iob_ == "I":
-                first -= 1
-            before_title = doc[first - 1] if first else None
-            if before_title is not None and before_title.lower_ in _WORK_NOUNS:
-                return True
-    if before is not None and before.lower_ in _WORK_NOUNS and before.is_lower:
-        return True
-    following = doc[ent.end] if ent.end < len(doc) else None
-    if following is not None and following.is_lower and following.lower_ in _MODIFIED_EVENTS:
-        return True
-    # "next to the Trade Center": a building named as a place
-    last = ent[-1].lower_
-    if last in ("center", "centre") and ent.start >= 1:
-        at = -1
-        if ent[0].lower_ == "the":
-            at = ent.start - 1
-        elif doc[ent.start - 1].lower_ == "the":
-            at = ent.start - 2
-        if at >= 0 and doc[at].lower_ in _SITE_BEFORE:
-            return True
-    return False
-
-
-def _title_fragment(doc, ent) -> bool:
-    last = ent[-1].lower_.rstrip(".")
-    if last in _RANKS:
-        return True
-    following = doc[ent.end] if ent.end < len(doc) else None
-    return bool(
-        following is not None and following.lower_ in _ROLE_AFTER
-        and following.text[:1].isupper() and last not in _ORG_HEADS
-    )
-
-
-def _unit_after_possessive(doc, ent):
-    """The first word of a unit named after its organisation's stripped possessive
-    ("Institutes | Center for ...", "Departments | Office of Legal Counsel"), or None."""
-    for token in ent[1:-1]:
-        after = doc[token.i + 1]
-        if (
-            token.text.endswith("s") and token.text[:-1].lower() in _ORG_HEADS
-            and after.text[:1].isupper() and after.lower_ not in _ORG_HEADS
-        ):
-            return after
-    return None
-
-
-def _org_extent(doc, ent, text: str, end: int) -> tuple[str, int]:
-    """Names the model cut short: "Organization for Security and Cooperation | in Europe",
-    "Foundation for Aid to Novorossiya | and Donbass"; and a capital "The" in mid-sentence that
-    belongs to the name ("told The Washington Post")."""
-    words = {t.lower_ for t in ent}
-    if words & {"for", "of", "to"} and ent.end + 1 < len(doc):
-        joiner, after = doc[ent.end], doc[ent.end + 1]
-        next_after = doc[ent.end + 2] if ent.end + 2 < len(doc) else None
-        single = next_after is None or not next_after.text[:1].isupper()
-        if joiner.lower_ == "in" and after.lower_ in _REGION_NAMES and single:
-            text, end = text + " in " + after.text, after.idx + len(after.text)
-        elif joiner.lower_ == "and" and after.pos_ == "PROPN" and single:
-            text, end = text + " and " + after.text, after.idx + len(after.text)
-    first = 0 if ent[0].text == "The" else -1  # "The" inside the entity, or just before it
-    the = doc[ent.start + first] if ent.start + first >= 0 else None
-    if (
-        the is not None and the.text == "The" and not the.is_sent_start and the.i >= 1
-        and doc[the.i - 1].text not in ('"', "“", "(", ":", "—", "-", "\n")
-        and not text.startswith("The ")
-    ):
-        text = "The " + text
-    return text, end
 
 
 def _document_pass(paragraphs, actors: list[Actor], skip: set[int]) -> None:
