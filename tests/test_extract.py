@@ -4,6 +4,8 @@ No database: extraction is pure. The sentences are made up for these tests.
 """
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.ingest.extract import extract
 from articles.ingest.parse import parse
@@ -1308,3 +1310,273 @@ def test_org_extent_adds_a_cut_off_region_and_a_mid_sentence_the():
     quoted = _doc('She wrote: "The Washington Post" was late.')
     assert not _name_owns_the(quoted, _span(quoted, "Washington Post"))
     assert _cut_tail(post, _span(post, "Washington Post")) is None
+
+
+def test_known_index_is_cached_per_object_until_names_are_added():
+    from articles.ingest.extract import _known_index
+
+    known = KnownEntities(people={"helena marsh": "Helena Marsh"})
+    index = _known_index(known)
+    assert _known_index(known) is index
+    known.people["marsh"] = "Helena Marsh"
+    rebuilt = _known_index(known)
+    assert rebuilt is not index and "marsh" in rebuilt.surfaces
+
+
+def test_lowered_adds_dotted_acronyms_and_the_built_in_organisations():
+    from articles.ingest.extract import _lowered
+    from articles.ingest.lexicon import WELL_KNOWN_ORGANISATIONS
+
+    lowered = _lowered(KnownEntities(
+        people={"Helena Marsh": "Helena Marsh"}, organisations={"HPA": "Harbour Port Authority"},
+        blocked={"The Ledger"},
+    ))
+    assert lowered.people == {"helena marsh": "Helena Marsh"}
+    assert lowered.organisations["hpa"] == lowered.organisations["h.p.a."] == (
+        "Harbour Port Authority"
+    )
+    assert set(map(str.lower, WELL_KNOWN_ORGANISATIONS)) <= set(lowered.organisations)
+    assert lowered.blocked == {"the ledger"}
+
+
+def test_build_index_keeps_a_persons_reading_skips_blocked_and_marks_phrases():
+    from articles.ingest.extract import KNOWN_PERSON, _build_index, _Curated
+
+    index = _build_index(KnownEntities(
+        people={"jordan": "Jordan Vale", " ": "Nobody"},
+        organisations={
+            "jordan": "Jordan Trust", "the grid operator": "Ukrenergo", "the ledger": "Ledger",
+        },
+        blocked={"the ledger"},
+    ))
+    assert index.surfaces["jordan"] == _Curated("Jordan Vale", KNOWN_PERSON)
+    assert "the ledger" not in index.surfaces and " " not in index.surfaces
+    assert index.phrases == {"the grid operator"}
+    assert index.max_words == 3
+
+
+def test_lookup_takes_a_closing_stop_a_possessive_and_a_stripped_apostrophe():
+    from articles.ingest.extract import KNOWN_ORG, _Curated, _lookup
+
+    surfaces = {"u.s.": _Curated("United States", KNOWN_ORG), "nato": _Curated("NATO", KNOWN_ORG)}
+    text = "The U.S. and NATO's envoy met NATOs chief and NATO_x."
+    hit = _lookup(text, 4, 7, surfaces)  # "U.S" then the stop
+    assert (hit.end, hit.surface) == (8, "u.s.")
+    hit = _lookup(text, 13, 17, surfaces)
+    assert text[hit.start : hit.end] == "NATO's"
+    hit = _lookup(text, 30, 35, surfaces)
+    assert (text[hit.start : hit.end], hit.surface) == ("NATOs", "nato")
+    assert _lookup(text, 4, 5, surfaces) is None
+
+
+def test_curated_hits_need_a_capital_unless_a_phrase_and_the_longest_wins():
+    from articles.ingest.extract import _capitalised_at, _curated_hits, _known_index, _longest_first
+
+    index = _known_index(KnownEntities(
+        people={"theresa may": "Theresa May", "may": "Theresa May"},
+        organisations={"the grid operator": "Ukrenergo"},
+    ))
+    text = "Theresa May may call the grid operator in May."
+    hits = _curated_hits(text, index)
+    assert sorted(text[h.start : h.end] for h in hits) == [
+        "May", "May", "Theresa May", "the grid operator",
+    ]
+    kept = _longest_first(hits)
+    assert [text[h.start : h.end] for h in kept] == ["the grid operator", "Theresa May", "May"]
+    assert _capitalised_at("the Daily Ledger", 0) and _capitalised_at("2024 plan", 0)
+    assert not _capitalised_at("the daily ledger", 0)
+
+
+def _person(canonical, *forms, mentions=()):
+    from articles.ingest.names import PERSON, Actor
+
+    return Actor(
+        kind=PERSON, canonical=canonical, forms={form: 1 for form in (canonical, *forms)},
+        mentions=list(mentions),
+    )
+
+
+def test_document_pass_claims_later_surnames_and_leaves_credit_lines_alone():
+    from articles.ingest.extract import _document_pass
+    from articles.ingest.names import Mention
+
+    paragraphs = [
+        "Helena Marsh opened the harbour.",
+        "Marsh's plan, Marsh said, was Marshland.",
+        "Reporting by Tom Marsh",
+    ]
+    marsh = _person("Helena Marsh", mentions=[Mention(0, 0, 12, "Helena Marsh", "PERSON")])
+    _document_pass(paragraphs, [marsh], skip={2})
+    found = [(m.paragraph, paragraphs[m.paragraph][m.start : m.end]) for m in marsh.mentions]
+    assert found == [(0, "Helena Marsh"), (1, "Marsh's"), (1, "Marsh")]
+    assert {m.label for m in marsh.mentions[1:]} == {"DOC"}
+    assert "Marsh" in marsh.forms
+
+
+def test_unshared_surnames_and_forms_longest_first():
+    from articles.ingest.extract import _forms_longest_first, _unshared_surnames
+
+    helena, tom = _person("Helena Marsh"), _person("Tom Marsh")
+    ida = _person("Ida Brenn", "Brenn")
+    assert _unshared_surnames([helena, tom, ida]) == [("Brenn", ida)]
+    forms = _forms_longest_first([helena, ida])
+    assert [form for form, _ in forms] == ["Helena Marsh", "Ida Brenn", "Brenn", "Marsh"]
+    assert forms[-1][1] is helena
+
+
+def test_mention_spans_groups_the_actors_mentions_by_paragraph():
+    from articles.ingest.extract import _mention_spans
+    from articles.ingest.names import Mention
+
+    actor = _person("Ida Brenn", mentions=[
+        Mention(0, 0, 9, "Ida Brenn", "PERSON"), Mention(2, 4, 9, "Brenn", "DOC"),
+    ])
+    assert _mention_spans([actor]) == {0: [(0, 9)], 2: [(4, 9)]}
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("Marsh, Marshs and Marsh's plan", [(0, 5), (7, 13), (18, 25)]),
+        ("Marsh’s and Marsh'sx and Marshland", [(0, 7), (12, 17)]),
+        ("_Marsh éMarsh 1Marsh Marsh_ Marsh", [(28, 33)]),
+        ("MarshMarsh Marsh", [(11, 16)]),
+    ],
+)
+def test_form_occurrences_matches_whole_words_with_an_ending(paragraph, expected):
+    from articles.ingest.extract import _form_occurrences
+
+    assert _form_occurrences(paragraph, "Marsh") == expected
+
+
+_FORM_PIECES = ["Mar", "sh", "s", "'", "’", "_", "é", "1", " ", "."]
+
+
+@given(st.lists(st.sampled_from(_FORM_PIECES), max_size=20).map("".join))
+def test_form_occurrences_finds_what_the_regular_expression_found(paragraph):
+    import re
+
+    from articles.ingest.extract import _form_occurrences
+
+    for form in ("Marsh", "Mar", "sh s"):
+        pattern = re.compile(r"(?<![\w])" + re.escape(form) + r"(?:s|'s|’s)?(?![\w])")
+        expected = [match.span() for match in pattern.finditer(paragraph)]
+        assert _form_occurrences(paragraph, form) == expected
+
+
+def test_whole_word_end_prefers_an_ending_only_when_it_closes_the_word():
+    from articles.ingest.extract import _whole_word_end
+
+    assert _whole_word_end("Marshs.", 0, 5) == 6
+    assert _whole_word_end("Marsh'sx", 0, 5) == 5
+    assert _whole_word_end("Marshx", 0, 5) is None
+    assert _whole_word_end("xMarsh", 1, 6) is None
+
+
+def test_bounded_cuts_long_paragraphs_at_a_space_near_the_bound():
+    from articles.ingest.extract import MAX_PARAGRAPH_CHARS, _bounded
+
+    assert _bounded("short") == "short"
+    cut = _bounded("word " * MAX_PARAGRAPH_CHARS)
+    assert len(cut) < MAX_PARAGRAPH_CHARS and cut.endswith("word")
+    assert _bounded("x" * (MAX_PARAGRAPH_CHARS + 5)) == "x" * MAX_PARAGRAPH_CHARS
+
+
+def test_parser_text_straightens_quotes_and_blanks_a_dateline_keeping_offsets():
+    from articles.ingest.extract import _parser_text
+
+    text = "AUGUSTA, Me. — “We won,” said Paul LePage."
+    parsed = _parser_text(text)
+    assert len(parsed) == len(text)
+    assert parsed.strip().startswith('"We won,"')
+    assert _parser_text("NATO — the alliance met.") == "NATO — the alliance met."
+
+
+def test_credit_lines_are_found_by_number():
+    from articles.ingest.extract import _credit_lines
+
+    paragraphs = [
+        "Helena Marsh opened the harbour.", "Jane Roe",
+        "Tom Lee in Kyiv contributed to this report.",
+        "Helena Marsh said the crowd was large. " * 12 + "Tom Lee contributed to this report.",
+    ]
+    assert _credit_lines(paragraphs) == {1, 2}
+
+
+def test_story_words_lists_capitalised_words_and_places_the_wording_marks():
+    from articles.ingest.extract import _story_words
+
+    words = _story_words(["Marsh flew to Greywell from the coastal town of Ashby on Monday."])
+    assert {"marsh", "greywell", "ashby", "monday"} <= words.capitalised
+    assert words.place_contexts == {"greywell"}
+    assert words.named_places == {"ashby"}
+
+
+def test_extraction_orders_entities_by_first_mention_in_the_whole_body():
+    from articles.ingest.extract import _extraction, _paragraph_offsets
+    from articles.ingest.names import ORGANISATION, Actor, Mention
+
+    assert _paragraph_offsets([5, 0, 7]) == [0, 6, 7]
+    late = _person("Ida Brenn", mentions=[Mention(1, 0, 9, "Ida Brenn", "PERSON")])
+    early = _person("Tom Lee", "Lee", mentions=[
+        Mention(1, 20, 23, "Lee", "DOC"), Mention(0, 3, 10, "Tom Lee", "PERSON"),
+    ])
+    council = Actor(kind=ORGANISATION, canonical="Harbour Council", forms={"Harbour Council": 1},
+                    mentions=[Mention(0, 12, 27, "Harbour Council", "ORG")])
+    result = _extraction([late, council, early], quotes=[], lengths=[30, 40])
+    assert [(p.name, p.first_offset, p.mentions, p.aliases) for p in result.people] == [
+        ("Tom Lee", 3, 2, ["Lee"]), ("Ida Brenn", 31, 1, []),
+    ]
+    assert [o.name for o in result.organisations] == ["Harbour Council"]
+
+
+def _mention_span(doc, words: str, occurrence: int = 0):
+    return _span(doc, words, label="PERSON", occurrence=occurrence)
+
+
+def test_role_words_before_in_an_apposition_and_in_a_party_bracket():
+    from articles.ingest.titles import _apposition_words, _party_words, _role_words, _words_before
+
+    doc = _doc("Kremlin spokesman Dmitry Peskov met Ida Brenn, the harbour chief, and Rep. "
+               "Raul Labrador (R-Idaho).")
+    peskov, brenn = _mention_span(doc, "Dmitry Peskov"), _mention_span(doc, "Ida Brenn")
+    labrador = _mention_span(doc, "Raul Labrador")
+    assert _words_before(peskov) == ["spokesman", "kremlin"]
+    assert _apposition_words(brenn) == ["the", "harbour", "chief"]
+    assert _apposition_words(peskov) == []
+    assert _party_words(labrador) == ["republican", "idaho"]
+    assert _party_words(brenn) == []
+    assert _role_words(peskov) == ["spokesman", "kremlin"]
+
+
+def test_gender_from_cues_and_from_a_first_name():
+    from articles.ingest.titles import _gender_from_cues, _gender_from_first_name
+
+    assert _gender_from_cues({"spokeswoman", "kremlin"}, "dmitra") == "female"
+    assert _gender_from_cues({"harbour"}, "mr.") == "male"
+    assert _gender_from_cues({"harbour", "chief"}, "ida") is None
+    assert _gender_from_first_name("Helena Marsh") == "female"
+    assert _gender_from_first_name("Helena") is None
+    assert _gender_from_first_name("Zorvath Marsh") is None
+
+
+def test_collect_titles_fills_titles_and_gender_of_people_only():
+    from articles.ingest.names import ORGANISATION, Actor, Mention
+    from articles.ingest.titles import collect_titles
+
+    doc = _doc("Kremlin spokesman Dmitry Peskov spoke. Helena Marsh, the mayor, agreed.")
+    peskov_span = _mention_span(doc, "Dmitry Peskov")
+    marsh_span = _mention_span(doc, "Helena Marsh")
+    peskov = _person("Dmitry Peskov", mentions=[
+        Mention(0, peskov_span.start_char, peskov_span.end_char, "Dmitry Peskov", "PERSON"),
+    ])
+    marsh = _person("Helena Marsh", mentions=[
+        Mention(0, marsh_span.start_char, marsh_span.end_char, "Helena Marsh", "PERSON"),
+    ])
+    kremlin = Actor(kind=ORGANISATION, canonical="Kremlin", mentions=[
+        Mention(0, 0, 7, "Kremlin", "ORG"),
+    ])
+    collect_titles([doc], [peskov, marsh, kremlin])
+    assert peskov.titles == {"kremlin", "spokesman"} and peskov.gender == "male"
+    assert marsh.titles == {"mayor"} and marsh.gender == "female"
+    assert kremlin.titles == set() and kremlin.gender is None
