@@ -158,6 +158,7 @@ _ACRONYM = re.compile(r"[A-Z]{2,4}")
 
 
 def _dotted(acronym: str) -> str:
+    """"FBI" -> "f.b.i.": an acronym as a lookup key of its form with full stops."""
     return "".join(letter + "." for letter in acronym.lower())
 
 
@@ -336,7 +337,7 @@ def _taken_spans(docs, mentions: list[Mention]):
 # The shortest form the document pass looks for: "Li" or "Wu" would match too much.
 _MIN_DOCUMENT_FORM_CHARS = 3
 _DOCUMENT_LABEL = "DOC"  # `Mention.label` of a mention the document pass found
-_POSSESSIVE_ENDINGS = ("s", "'s", "’s")
+_FORM_ENDINGS = ("s", "'s", "’s")  # a plural or a possessive
 _WORD_CHARACTER = re.compile(r"\w")
 
 
@@ -422,7 +423,7 @@ def _whole_word_end(paragraph: str, start: int, end: int) -> int | None:
     when a word character touches it on either side."""
     if start > 0 and _WORD_CHARACTER.match(paragraph, start - 1):
         return None
-    for ending in _POSSESSIVE_ENDINGS:
+    for ending in _FORM_ENDINGS:
         if paragraph.startswith(ending, end) and not _WORD_CHARACTER.match(
             paragraph, end + len(ending)
         ):
