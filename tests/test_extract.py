@@ -4,6 +4,8 @@ No database: extraction is pure. The sentences are made up for these tests.
 """
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.ingest.extract import extract
 from articles.ingest.parse import parse
@@ -1112,3 +1114,469 @@ def test_father_and_son_with_other_middle_initials_or_a_suffix_stay_two_people()
     )
     names = sorted(person.name for person in result.people)
     assert names == ["Donald Trump", "Donald Trump Jr.", "George H.W. Bush", "George W. Bush"]
+
+
+# --- The passes of extraction, one at a time (issue 12) ---------------------------------------
+# Docs come from the real pipeline; where a rule reads `doc.ents`, the test sets the entities
+# itself, so it asserts on the rule and not on what the model happens to find.
+
+
+def _doc(text: str):
+    from articles.ingest import pipeline
+
+    return pipeline.parse([text])[0]
+
+
+def _span(doc, words: str, label: str = "ORG", occurrence: int = 0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = doc.text.index(words, start + 1)
+    span = doc.char_span(start, start + len(words), label=label, alignment_mode="expand")
+    assert span is not None, words
+    return span
+
+
+def _with_entities(doc, *spans):
+    doc.ents = list(spans)
+    return doc
+
+
+def test_overlaps_counts_a_shared_character_not_touching_edges():
+    from articles.ingest.mentions import overlaps
+
+    assert overlaps([(0, 5), (10, 12)], 4, 8)
+    assert not overlaps([(0, 5), (10, 12)], 5, 10)
+    assert not overlaps([], 0, 100)
+
+
+def test_is_headline_wants_short_capitalised_and_unpunctuated():
+    from articles.ingest.mentions import is_headline
+
+    assert is_headline("Mayor Wins the Harbor Vote")
+    assert not is_headline("Mayor wins the harbor vote")
+    assert not is_headline("Mayor Wins the Harbor Vote.")
+    assert not is_headline("Mayor Wins")  # too short
+
+
+def test_model_mentions_leaves_out_credit_lines_curated_text_and_other_labels():
+    from articles.ingest.mentions import model_mentions
+
+    first = _doc("Helena Marsh met Tomas Vellane on Monday.")
+    first = _with_entities(
+        first, _span(first, "Helena Marsh", "PERSON"), _span(first, "Tomas Vellane", "PERSON"),
+        _span(first, "Monday", "DATE"),
+    )
+    second = _doc("Ida Brenn left.")
+    second = _with_entities(second, _span(second, "Ida Brenn", "PERSON"))
+    found = model_mentions([first, second], skip={1}, known_spans={0: [(0, 6)]}, headlines=set())
+    assert [(m.paragraph, m.text, m.label) for m in found] == [(0, "Tomas Vellane", "PERSON")]
+
+
+def test_entity_kept_drops_hashtags_and_headline_capitals_named_nowhere_else():
+    from articles.ingest.mentions import _entity_kept, _Story
+
+    tagged = _doc("Thousands joined #MeToo marches.")
+    tagged = _with_entities(tagged, _span(tagged, "MeToo", "ORG"))
+    headline = _doc("Harbor Vote Splits Greywell Council Again")
+    headline = _with_entities(headline, _span(headline, "Greywell Council", "ORG"))
+    docs = [tagged, headline]
+    story = _Story(docs, [doc.text for doc in docs], {}, headlines={1})
+    assert not _entity_kept(story, 0, tagged.ents[0])
+    assert not _entity_kept(story, 1, headline.ents[0])
+    named_again = _doc("The Greywell Council met on Monday.")
+    docs = [tagged, headline, named_again]
+    story = _Story(docs, [doc.text for doc in docs], {}, headlines={1})
+    assert _entity_kept(story, 1, headline.ents[0])
+
+
+def test_entity_mentions_splits_a_unit_named_after_its_organisations_possessive():
+    from articles.ingest.mentions import _entity_mentions
+
+    doc = _doc("said John Eastman of the Claremont Institutes Center for Constitutional Law.")
+    ent = _span(doc, "Claremont Institutes Center for Constitutional Law", "ORG")
+    found = _entity_mentions(doc, doc.text, 3, ent)
+    assert [(m.paragraph, m.text, m.label) for m in found] == [
+        (3, "Claremont Institute", "ORG"), (3, "Center for Constitutional Law", "ORG"),
+    ]
+    assert doc.text[found[1].start : found[1].end] == "Center for Constitutional Law"
+
+
+def test_entity_mentions_makes_a_cued_name_a_person():
+    from articles.ingest.mentions import _entity_mentions
+
+    doc = _doc("Chancellor Olaf Scholz spoke.")
+    found = _entity_mentions(doc, doc.text, 0, _span(doc, "Olaf Scholz", "ORG"))
+    assert [(m.text, m.label) for m in found] == [("Olaf Scholz", "PERSON")]
+
+
+def test_person_after_cue_needs_a_cue_and_no_organisation_word():
+    from articles.ingest.mentions import _person_after_cue
+
+    doc = _doc("Chancellor Olaf Scholz met Chancellor Harbour Council and Olaf Scholz.")
+    assert _person_after_cue(doc, _span(doc, "Olaf Scholz"))
+    assert not _person_after_cue(doc, _span(doc, "Harbour Council"))
+    assert not _person_after_cue(doc, _span(doc, "Olaf Scholz", occurrence=1))
+
+
+def test_before_noun_and_opens_sentence():
+    from articles.ingest.mentions import _before_noun, _opens_sentence
+
+    doc = _doc("The Supreme Courts ruling stood. Critics of the Supreme Courts said so.")
+    first, second = _span(doc, "Supreme Courts"), _span(doc, "Supreme Courts", occurrence=1)
+    assert _before_noun(doc, first) and not _before_noun(doc, second)
+    opening = _doc("Marsh left early. Then Marsh came back.")
+    assert _opens_sentence(opening, _span(opening, "Marsh", "PERSON"))
+    assert not _opens_sentence(opening, _span(opening, "Marsh", "PERSON", occurrence=1))
+
+
+def test_runs_into_related_link_and_hashtag_or_handle():
+    from articles.ingest.mentions import _hashtag_or_handle, _runs_into_related_link
+
+    text = "President Trump Donald John TrumpGOP senators balk at the plan"
+    assert _runs_into_related_link(text, "Trump Donald", len("President Trump Donald"))
+    text = "Rep. Jane Roe Jane Ann RoeAides said"
+    assert not _runs_into_related_link(text, "Jane Roe", len("Rep. Jane Roe"))
+    assert _hashtag_or_handle("#MeToo and @jane_roe", 1)
+    assert _hashtag_or_handle("#MeToo and @jane_roe", 12)
+    assert not _hashtag_or_handle("MeToo", 0)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "words", "expected"),
+    [
+        ("_chamber_as_modifier", "House Democrats voted.", "House", True),
+        ("_chamber_as_modifier", "She spoke in the House today.", "House", False),
+        ("_capitalised_common_noun", "He joined our Newscast unit.", "Newscast", True),
+        ("_capitalised_common_noun", "He joined the Newscast unit.", "Newscast", False),
+        ("_after_work_noun", "She hosts the show Morning Joe now.", "Morning Joe", True),
+        ("_after_work_noun", "She hosts the Morning Joe now.", "Morning Joe", False),
+        ("_modifies_event", "He won the Pennsylvania Senate primary.", "Pennsylvania Senate", True),
+        ("_modifies_event", "He won the Pennsylvania Senate vote.", "Pennsylvania Senate", False),
+        ("_building_as_place", "They met near the Trade Center.", "Trade Center", True),
+        ("_building_as_place", "They met near the Trade Center.", "the Trade Center", True),
+        ("_building_as_place", "They said the Trade Center opened.", "Trade Center", False),
+    ],
+)
+def test_each_not_an_organisation_rule(rule, text, words, expected):
+    from articles.ingest import mentions
+
+    doc = _doc(text)
+    ent = _span(doc, words)
+    assert getattr(mentions, rule)(doc, ent) is expected
+    assert mentions._not_org_context(doc, ent) is expected
+
+
+def test_second_half_of_show_title_reads_the_entity_before_and():
+    from articles.ingest.mentions import _second_half_of_show_title
+
+    doc = _doc("He watched the program Fox and Friends again.")
+    doc = _with_entities(doc, _span(doc, "Fox"), _span(doc, "Friends"))
+    assert _second_half_of_show_title(doc, doc.ents[1])
+    other = _doc("He watched the rally of Fox and Friends again.")
+    other = _with_entities(other, _span(other, "Fox"), _span(other, "Friends"))
+    assert not _second_half_of_show_title(other, other.ents[1])
+
+
+def test_title_fragment_and_unit_after_possessive():
+    from articles.ingest.mentions import _title_fragment, _unit_after_possessive
+
+    doc = _doc("Army Col. Jane Roe and National Security Adviser Tom Lee met a Defense "
+               "Department spokesman.")
+    assert _title_fragment(doc, _span(doc, "Army Col"))
+    assert _title_fragment(doc, _span(doc, "National Security"))
+    assert not _title_fragment(doc, _span(doc, "Defense Department"))
+    unit_doc = _doc("He works at the Justice Departments Civil Rights Division.")
+    unit = _unit_after_possessive(unit_doc, _span(unit_doc, "Justice Departments Civil Rights"))
+    assert unit is not None and unit.text == "Civil"
+    assert _unit_after_possessive(doc, _span(doc, "National Security Adviser Tom")) is None
+
+
+def test_org_extent_adds_a_cut_off_region_and_a_mid_sentence_the():
+    from articles.ingest.mentions import _cut_tail, _name_owns_the, _org_extent
+
+    doc = _doc("Monitors from the Organization for Security and Cooperation in Europe left.")
+    ent = _span(doc, "Organization for Security and Cooperation")
+    joiner, word = _cut_tail(doc, ent)
+    assert (joiner.text, word.text) == ("in", "Europe")
+    text, end = _org_extent(doc, ent, ent.text, ent.end_char)
+    assert text == "Organization for Security and Cooperation in Europe"
+    assert doc.text[:end].endswith("in Europe")
+    post = _doc("She told The Washington Post on Monday.")
+    ent = _span(post, "Washington Post")
+    assert _name_owns_the(post, ent)
+    assert _org_extent(post, ent, "Washington Post", ent.end_char) == (
+        "The Washington Post", ent.end_char
+    )
+    quoted = _doc('She wrote: "The Washington Post" was late.')
+    assert not _name_owns_the(quoted, _span(quoted, "Washington Post"))
+    assert _cut_tail(post, _span(post, "Washington Post")) is None
+
+
+def test_known_index_is_cached_per_object_until_names_are_added():
+    from articles.ingest.extract import _known_index
+
+    known = KnownEntities(people={"helena marsh": "Helena Marsh"})
+    index = _known_index(known)
+    assert _known_index(known) is index
+    known.people["marsh"] = "Helena Marsh"
+    rebuilt = _known_index(known)
+    assert rebuilt is not index and "marsh" in rebuilt.surfaces
+
+
+def test_lowered_adds_dotted_acronyms_and_the_built_in_organisations():
+    from articles.ingest.extract import _lowered
+    from articles.ingest.lexicon import WELL_KNOWN_ORGANISATIONS
+
+    lowered = _lowered(KnownEntities(
+        people={"Helena Marsh": "Helena Marsh"}, organisations={"HPA": "Harbour Port Authority"},
+        blocked={"The Ledger"},
+    ))
+    assert lowered.people == {"helena marsh": "Helena Marsh"}
+    assert lowered.organisations["hpa"] == lowered.organisations["h.p.a."] == (
+        "Harbour Port Authority"
+    )
+    assert set(map(str.lower, WELL_KNOWN_ORGANISATIONS)) <= set(lowered.organisations)
+    assert lowered.blocked == {"the ledger"}
+
+
+def test_build_index_keeps_a_persons_reading_skips_blocked_and_marks_phrases():
+    from articles.ingest.extract import KNOWN_PERSON, _build_index, _Curated
+
+    index = _build_index(KnownEntities(
+        people={"jordan": "Jordan Vale", " ": "Nobody"},
+        organisations={
+            "jordan": "Jordan Trust", "the grid operator": "Ukrenergo", "the ledger": "Ledger",
+        },
+        blocked={"the ledger"},
+    ))
+    assert index.surfaces["jordan"] == _Curated("Jordan Vale", KNOWN_PERSON)
+    assert "the ledger" not in index.surfaces and " " not in index.surfaces
+    assert index.phrases == {"the grid operator"}
+    assert index.max_words == 3
+
+
+def test_lookup_takes_a_closing_stop_a_possessive_and_a_stripped_apostrophe():
+    from articles.ingest.extract import KNOWN_ORG, _Curated, _lookup
+
+    surfaces = {"u.s.": _Curated("United States", KNOWN_ORG), "nato": _Curated("NATO", KNOWN_ORG)}
+    text = "The U.S. and NATO's envoy met NATOs chief and NATO_x."
+    hit = _lookup(text, 4, 7, surfaces)  # "U.S" then the stop
+    assert (hit.end, hit.surface) == (8, "u.s.")
+    hit = _lookup(text, 13, 17, surfaces)
+    assert text[hit.start : hit.end] == "NATO's"
+    hit = _lookup(text, 30, 35, surfaces)
+    assert (text[hit.start : hit.end], hit.surface) == ("NATOs", "nato")
+    assert _lookup(text, 4, 5, surfaces) is None
+
+
+def test_curated_hits_need_a_capital_unless_a_phrase_and_the_longest_wins():
+    from articles.ingest.extract import _capitalised_at, _curated_hits, _known_index, _longest_first
+
+    index = _known_index(KnownEntities(
+        people={"theresa may": "Theresa May", "may": "Theresa May"},
+        organisations={"the grid operator": "Ukrenergo"},
+    ))
+    text = "Theresa May may call the grid operator in May."
+    hits = _curated_hits(text, index)
+    assert sorted(text[h.start : h.end] for h in hits) == [
+        "May", "May", "Theresa May", "the grid operator",
+    ]
+    kept = _longest_first(hits)
+    assert [text[h.start : h.end] for h in kept] == ["the grid operator", "Theresa May", "May"]
+    assert _capitalised_at("the Daily Ledger", 0) and _capitalised_at("2024 plan", 0)
+    assert not _capitalised_at("the daily ledger", 0)
+
+
+def _person(canonical, *forms, mentions=()):
+    from articles.ingest.names import PERSON, Actor
+
+    return Actor(
+        kind=PERSON, canonical=canonical, forms={form: 1 for form in (canonical, *forms)},
+        mentions=list(mentions),
+    )
+
+
+def test_document_pass_claims_later_surnames_and_leaves_credit_lines_alone():
+    from articles.ingest.extract import _document_pass
+    from articles.ingest.names import Mention
+
+    paragraphs = [
+        "Helena Marsh opened the harbour.",
+        "Marsh's plan, Marsh said, was Marshland.",
+        "Reporting by Tom Marsh",
+    ]
+    marsh = _person("Helena Marsh", mentions=[Mention(0, 0, 12, "Helena Marsh", "PERSON")])
+    _document_pass(paragraphs, [marsh], skip={2})
+    found = [(m.paragraph, paragraphs[m.paragraph][m.start : m.end]) for m in marsh.mentions]
+    assert found == [(0, "Helena Marsh"), (1, "Marsh's"), (1, "Marsh")]
+    assert {m.label for m in marsh.mentions[1:]} == {"DOC"}
+    assert "Marsh" in marsh.forms
+
+
+def test_unshared_surnames_and_forms_longest_first():
+    from articles.ingest.extract import _forms_longest_first, _unshared_surnames
+
+    helena, tom = _person("Helena Marsh"), _person("Tom Marsh")
+    ida = _person("Ida Brenn", "Brenn")
+    assert _unshared_surnames([helena, tom, ida]) == [("Brenn", ida)]
+    forms = _forms_longest_first([helena, ida])
+    assert [form for form, _ in forms] == ["Helena Marsh", "Ida Brenn", "Brenn", "Marsh"]
+    assert forms[-1][1] is helena
+
+
+def test_mention_spans_groups_the_actors_mentions_by_paragraph():
+    from articles.ingest.extract import _mention_spans
+    from articles.ingest.names import Mention
+
+    actor = _person("Ida Brenn", mentions=[
+        Mention(0, 0, 9, "Ida Brenn", "PERSON"), Mention(2, 4, 9, "Brenn", "DOC"),
+    ])
+    assert _mention_spans([actor]) == {0: [(0, 9)], 2: [(4, 9)]}
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("Marsh, Marshs and Marsh's plan", [(0, 5), (7, 13), (18, 25)]),
+        ("Marsh’s and Marsh'sx and Marshland", [(0, 7), (12, 17)]),
+        ("_Marsh éMarsh 1Marsh Marsh_ Marsh", [(28, 33)]),
+        ("MarshMarsh Marsh", [(11, 16)]),
+    ],
+)
+def test_form_occurrences_matches_whole_words_with_an_ending(paragraph, expected):
+    from articles.ingest.extract import _form_occurrences
+
+    assert _form_occurrences(paragraph, "Marsh") == expected
+
+
+_FORM_PIECES = ["Mar", "sh", "s", "'", "’", "_", "é", "1", " ", "."]
+
+
+@given(st.lists(st.sampled_from(_FORM_PIECES), max_size=20).map("".join))
+def test_form_occurrences_finds_what_the_regular_expression_found(paragraph):
+    import re
+
+    from articles.ingest.extract import _form_occurrences
+
+    for form in ("Marsh", "Mar", "sh s"):
+        pattern = re.compile(r"(?<![\w])" + re.escape(form) + r"(?:s|'s|’s)?(?![\w])")
+        expected = [match.span() for match in pattern.finditer(paragraph)]
+        assert _form_occurrences(paragraph, form) == expected
+
+
+def test_whole_word_end_prefers_an_ending_only_when_it_closes_the_word():
+    from articles.ingest.extract import _whole_word_end
+
+    assert _whole_word_end("Marshs.", 0, 5) == 6
+    assert _whole_word_end("Marsh'sx", 0, 5) == 5
+    assert _whole_word_end("Marshx", 0, 5) is None
+    assert _whole_word_end("xMarsh", 1, 6) is None
+
+
+def test_bounded_cuts_long_paragraphs_at_a_space_near_the_bound():
+    from articles.ingest.extract import MAX_PARAGRAPH_CHARS, _bounded
+
+    assert _bounded("short") == "short"
+    cut = _bounded("word " * MAX_PARAGRAPH_CHARS)
+    assert len(cut) < MAX_PARAGRAPH_CHARS and cut.endswith("word")
+    assert _bounded("x" * (MAX_PARAGRAPH_CHARS + 5)) == "x" * MAX_PARAGRAPH_CHARS
+
+
+def test_parser_text_straightens_quotes_and_blanks_a_dateline_keeping_offsets():
+    from articles.ingest.extract import _parser_text
+
+    text = "AUGUSTA, Me. — “We won,” said Paul LePage."
+    parsed = _parser_text(text)
+    assert len(parsed) == len(text)
+    assert parsed.strip().startswith('"We won,"')
+    assert _parser_text("NATO — the alliance met.") == "NATO — the alliance met."
+
+
+def test_credit_lines_are_found_by_number():
+    from articles.ingest.extract import _credit_lines
+
+    paragraphs = [
+        "Helena Marsh opened the harbour.", "Jane Roe",
+        "Tom Lee in Kyiv contributed to this report.",
+        "Helena Marsh said the crowd was large. " * 12 + "Tom Lee contributed to this report.",
+    ]
+    assert _credit_lines(paragraphs) == {1, 2}
+
+
+def test_story_words_lists_capitalised_words_and_places_the_wording_marks():
+    from articles.ingest.extract import _story_words
+
+    words = _story_words(["Marsh flew to Greywell from the coastal town of Ashby on Monday."])
+    assert {"marsh", "greywell", "ashby", "monday"} <= words.capitalised
+    assert words.place_contexts == {"greywell"}
+    assert words.named_places == {"ashby"}
+
+
+def test_extraction_orders_entities_by_first_mention_in_the_whole_body():
+    from articles.ingest.extract import _extraction, _paragraph_offsets
+    from articles.ingest.names import ORGANISATION, Actor, Mention
+
+    assert _paragraph_offsets([5, 0, 7]) == [0, 6, 7]
+    late = _person("Ida Brenn", mentions=[Mention(1, 0, 9, "Ida Brenn", "PERSON")])
+    early = _person("Tom Lee", "Lee", mentions=[
+        Mention(1, 20, 23, "Lee", "DOC"), Mention(0, 3, 10, "Tom Lee", "PERSON"),
+    ])
+    council = Actor(kind=ORGANISATION, canonical="Harbour Council", forms={"Harbour Council": 1},
+                    mentions=[Mention(0, 12, 27, "Harbour Council", "ORG")])
+    result = _extraction([late, council, early], quotes=[], lengths=[30, 40])
+    assert [(p.name, p.first_offset, p.mentions, p.aliases) for p in result.people] == [
+        ("Tom Lee", 3, 2, ["Lee"]), ("Ida Brenn", 31, 1, []),
+    ]
+    assert [o.name for o in result.organisations] == ["Harbour Council"]
+
+
+def _mention_span(doc, words: str, occurrence: int = 0):
+    return _span(doc, words, label="PERSON", occurrence=occurrence)
+
+
+def test_role_words_before_in_an_apposition_and_in_a_party_bracket():
+    from articles.ingest.titles import _apposition_words, _party_words, _role_words, _words_before
+
+    doc = _doc("Kremlin spokesman Dmitry Peskov met Ida Brenn, the harbour chief, and Rep. "
+               "Raul Labrador (R-Idaho).")
+    peskov, brenn = _mention_span(doc, "Dmitry Peskov"), _mention_span(doc, "Ida Brenn")
+    labrador = _mention_span(doc, "Raul Labrador")
+    assert _words_before(peskov) == ["spokesman", "kremlin"]
+    assert _apposition_words(brenn) == ["the", "harbour", "chief"]
+    assert _apposition_words(peskov) == []
+    assert _party_words(labrador) == ["republican", "idaho"]
+    assert _party_words(brenn) == []
+    assert _role_words(peskov) == ["spokesman", "kremlin"]
+
+
+def test_gender_from_cues_and_from_a_first_name():
+    from articles.ingest.titles import _gender_from_cues, _gender_from_first_name
+
+    assert _gender_from_cues({"spokeswoman", "kremlin"}, "dmitra") == "female"
+    assert _gender_from_cues({"harbour"}, "mr.") == "male"
+    assert _gender_from_cues({"harbour", "chief"}, "ida") is None
+    assert _gender_from_first_name("Helena Marsh") == "female"
+    assert _gender_from_first_name("Helena") is None
+    assert _gender_from_first_name("Zorvath Marsh") is None
+
+
+def test_collect_titles_fills_titles_and_gender_of_people_only():
+    from articles.ingest.names import ORGANISATION, Actor, Mention
+    from articles.ingest.titles import collect_titles
+
+    doc = _doc("Kremlin spokesman Dmitry Peskov spoke. Helena Marsh, the mayor, agreed.")
+    peskov_span = _mention_span(doc, "Dmitry Peskov")
+    marsh_span = _mention_span(doc, "Helena Marsh")
+    peskov = _person("Dmitry Peskov", mentions=[
+        Mention(0, peskov_span.start_char, peskov_span.end_char, "Dmitry Peskov", "PERSON"),
+    ])
+    marsh = _person("Helena Marsh", mentions=[
+        Mention(0, marsh_span.start_char, marsh_span.end_char, "Helena Marsh", "PERSON"),
+    ])
+    kremlin = Actor(kind=ORGANISATION, canonical="Kremlin", mentions=[
+        Mention(0, 0, 7, "Kremlin", "ORG"),
+    ])
+    collect_titles([doc], [peskov, marsh, kremlin])
+    assert peskov.titles == {"kremlin", "spokesman"} and peskov.gender == "male"
+    assert marsh.titles == {"mayor"} and marsh.gender == "female"
+    assert kremlin.titles == set() and kremlin.gender is None

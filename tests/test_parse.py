@@ -246,3 +246,93 @@ def test_clean_text_is_left_as_written():
     parsed = parse("\n".join(["Title", "20230415", "https://news.example/a/", *paragraphs]))
     assert parsed.paragraphs == tuple(paragraphs)
     assert parsed.repaired_lines == ()
+
+
+# --- The parser's steps, one at a time (issue 12) --------------------------------------------
+
+
+def test_split_url_refuses_spaces_and_a_malformed_host():
+    from urllib.parse import urlsplit
+
+    from articles.ingest.parse import _split_url
+
+    assert _split_url("https://news.example/a?b=1") == urlsplit("https://news.example/a?b=1")
+    with pytest.raises(ValueError, match="cannot contain spaces"):
+        _split_url("https://news.example/a b")
+    with pytest.raises(ValueError, match="host name is malformed"):
+        _split_url("http://[::1")
+
+
+def test_netloc_lowers_the_host_and_drops_a_default_port_and_credentials():
+    from urllib.parse import urlsplit
+
+    from articles.ingest.parse import _netloc
+
+    assert _netloc(urlsplit("https://user:pw@News.Example:443/a"), "https") == "news.example"
+    assert _netloc(urlsplit("http://news.example:8080/a"), "http") == "news.example:8080"
+    assert _netloc(urlsplit("https://news.example:80/a"), "https") == "news.example:80"
+    with pytest.raises(ValueError, match="with a host name"):
+        _netloc(urlsplit("https:///a"), "https")
+    with pytest.raises(ValueError, match="port is not a number"):
+        _netloc(urlsplit("https://news.example:99999/a"), "https")
+
+
+def test_without_tracking_keeps_the_other_parameters_as_encoded():
+    from articles.ingest.parse import _without_tracking
+
+    assert _without_tracking("UTM_source=x&q=a%20b&&fbclid=1&id=7") == "q=a%20b&id=7"
+    assert _without_tracking("") == ""
+
+
+def test_check_size_counts_utf8_bytes():
+    from articles.ingest.parse import _check_size
+
+    _check_size("é" * 5, "a.txt", max_bytes=10)
+    with pytest.raises(ParseError, match="11 bytes, over the limit of 10 bytes"):
+        _check_size("é" * 5 + "x", "a.txt", max_bytes=10)
+    with pytest.raises(ParseError, match="3 bytes"):
+        _check_size(b"abc", "a.txt", max_bytes=2)
+
+
+def test_text_drops_a_byte_order_mark_and_refuses_lone_surrogates():
+    from articles.ingest.parse import _text
+
+    assert _text("\ufeffTitle", "a.txt") == "Title"
+    assert _text("\ufeffTitle".encode(), "a.txt") == "Title"
+    with pytest.raises(ParseError, match="not valid Unicode"):
+        _text("Title \ud800", "a.txt")
+    with pytest.raises(ParseError, match="not UTF-8"):
+        _text(b"Title \xff", "a.txt")
+
+
+def test_lines_split_any_line_ending_and_refuse_control_characters():
+    from articles.ingest.parse import _lines
+
+    assert _lines(" Title \r\n20230415\rhttps://a.example/\n\nText\n\n \n", "a.txt") == [
+        "Title", "20230415", "https://a.example/", "", "Text",
+    ]
+    with pytest.raises(ParseError, match="the file is empty"):
+        _lines("\n \n", "a.txt")
+    with pytest.raises(ParseError, match="U\\+0007") as error:
+        _lines("Title\n2023\x07", "a.txt")
+    assert error.value.line == 2
+
+
+def test_parse_title_url_and_paragraphs_name_their_line():
+    from articles.ingest.parse import _paragraphs, _parse_title, _parse_url
+
+    assert _parse_title("Title", "a.txt") == "Title"
+    with pytest.raises(ParseError, match="over the limit of 500") as error:
+        _parse_title("x" * 501, "a.txt")
+    assert error.value.line == 1
+    lines = ["Title", "20230415", "HTTPS://A.Example/x?utm_medium=y", "", "Text", ""]
+    assert _parse_url(lines, "a.txt") == "https://a.example/x"
+    with pytest.raises(ParseError, match="found a blank line") as error:
+        _parse_url(["Title", "20230415", ""], "a.txt")
+    assert error.value.line == 3
+    with pytest.raises(ParseError, match="expected an http\\(s\\) URL, got 'ftp://a'"):
+        _parse_url(["Title", "20230415", "ftp://a"], "a.txt")
+    assert _paragraphs(lines, "a.txt") == ("Text",)
+    with pytest.raises(ParseError, match="at least one paragraph") as error:
+        _paragraphs(lines[:4], "a.txt")
+    assert error.value.line == 4

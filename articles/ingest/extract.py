@@ -7,7 +7,8 @@ offsets out. Names editors curated (`KnownEntities`) are matched before the mode
 import re
 from dataclasses import dataclass
 
-from .lexicon import PLACES, TITLES, WELL_KNOWN_ORGANISATIONS
+from .lexicon import PLACES, WELL_KNOWN_ORGANISATIONS
+from .mentions import is_headline, model_mentions, overlaps
 from .names import (
     LOWER,
     ORGANISATION,
@@ -18,10 +19,10 @@ from .names import (
     build_actors,
     clean_name,
     find_given_name_people,
-    run_together_word,
 )
-from .pipeline import NO_DEADLINE, Deadline, dictionary_words, load_nlp, parse
+from .pipeline import NO_DEADLINE, Deadline, load_nlp, parse
 from .quotes import find_quotes
+from .titles import collect_titles
 from .types import Extraction, FoundEntity, KnownEntities
 
 __all__ = ["MAX_PARAGRAPH_CHARS", "extract", "is_credit_line", "load_nlp"]
@@ -51,18 +52,6 @@ _NAMED_PLACE = re.compile(
 )
 # A capitalised word of the story, accented capitals included ("Łódź").
 _CAPITALISED_WORD = re.compile(rf"\b[{UPPER}][\w-]+")
-_ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
-# A name right after one of these is a person whatever the model says ("Chancellor Olaf Scholz").
-_PERSON_CUES = TITLES - {
-    "foreign", "defense", "defence", "interior", "state", "u.s.", "us", "gop", "democratic",
-    "republican", "former", "acting", "deputy", "assistant", "vice", "chief", "house",
-}
-_ORG_WORDS = {
-    "ministry", "department", "party", "council", "committee", "agency", "office", "union",
-    "bank", "group", "company", "corp", "inc", "association", "commission", "court", "house",
-    "senate", "parliament", "organization", "organisation", "institute", "university",
-    "foundation", "army", "force", "forces", "service", "news", "times", "post", "press",
-}
 
 
 # Page furniture a scraper leaves inside paragraphs: video players ("JUST WATCHED ... Replay
@@ -92,10 +81,15 @@ def _blank_furniture(text: str) -> str:
     return text
 
 
+# A credit line is short: a long paragraph that mentions a credit is the story's own text.
+_CREDIT_LINE_MAX_CHARS = 400
+
+
 def is_credit_line(paragraph: str) -> bool:
+    """Whether a paragraph is a byline or a credit (`CREDIT_LINE`), whose names are not actors."""
     if _BYLINE.fullmatch(paragraph.strip()):
         return True
-    return bool(CREDIT_LINE.search(paragraph)) and len(paragraph) < 400
+    return bool(CREDIT_LINE.search(paragraph)) and len(paragraph) < _CREDIT_LINE_MAX_CHARS
 
 
 _WORD = re.compile(r"\w+")
@@ -118,20 +112,40 @@ def _blank_dateline(text: str) -> str:
     return " " * match.end() + text[match.end():]
 
 
+KNOWN_PERSON = "KNOWN_PERSON"  # `Mention.label` of a curated person's name
+KNOWN_ORG = "KNOWN_ORG"  # `Mention.label` of a curated or built-in organisation's name
+
+
+@dataclass(frozen=True, slots=True)
+class _Curated:
+    """What a curated surface stands for."""
+
+    canonical: str
+    label: str  # KNOWN_PERSON or KNOWN_ORG
+
+
 @dataclass
 class _KnownIndex:
     """Curated names by lower-cased surface, built once per `KnownEntities`."""
 
     known: KnownEntities  # lower-cased copy used by the rest of extraction
-    surfaces: dict[str, tuple[str, str]]  # surface -> (canonical, "KNOWN_PERSON"/"KNOWN_ORG")
+    surfaces: dict[str, _Curated]
     # Descriptive aliases that may appear in lower case ("the grid operator"); see `_phrase`.
     phrases: set[str]
     max_words: int  # the most words (runs of letters/digits) in any surface
 
 
-# id(caller's KnownEntities) -> (that object, its sizes, the index). Holding the object keeps
-# its id from being reused; the sizes catch a caller adding names between stories.
-_INDEX_CACHE: dict[int, tuple[KnownEntities, tuple[int, int, int], _KnownIndex]] = {}
+@dataclass(frozen=True, slots=True)
+class _CachedIndex:
+    """An index with what it was built from. Holding the caller's object keeps its id from
+    being reused; the sizes catch a caller adding names between stories."""
+
+    known: KnownEntities
+    sizes: tuple[int, int, int]
+    index: _KnownIndex
+
+
+_INDEX_CACHE: dict[int, _CachedIndex] = {}  # by id() of the caller's KnownEntities
 _INDEX_CACHE_SIZE = 4
 _NO_KNOWN = KnownEntities()
 
@@ -144,16 +158,29 @@ _ACRONYM = re.compile(r"[A-Z]{2,4}")
 
 
 def _dotted(acronym: str) -> str:
+    """"FBI" -> "f.b.i.": an acronym as a lookup key of its form with full stops."""
     return "".join(letter + "." for letter in acronym.lower())
 
 
 def _known_index(known: KnownEntities) -> _KnownIndex:
+    """The lookup index of the curated names, cached: a caller passes the same `KnownEntities`
+    for story after story, and building the index of thousands of names each time costs."""
     sizes = (len(known.people), len(known.organisations), len(known.blocked))
     cached = _INDEX_CACHE.get(id(known))
-    if cached is not None and cached[0] is known and cached[1] == sizes:
-        return cached[2]
+    if cached is not None and cached.known is known and cached.sizes == sizes:
+        return cached.index
+    index = _build_index(_lowered(known))
+    while len(_INDEX_CACHE) >= _INDEX_CACHE_SIZE:
+        _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
+    _INDEX_CACHE[id(known)] = _CachedIndex(known, sizes, index)
+    return index
+
+
+def _lowered(known: KnownEntities) -> KnownEntities:
+    """The curated names with lower-cased keys, the built-in organisations added under the
+    curated ones, and each short acronym also in its dotted form ("f.b.i.")."""
     organisations = (*WELL_KNOWN_ORGANISATIONS.items(), *known.organisations.items())
-    lowered = KnownEntities(
+    return KnownEntities(
         people={k.lower(): v for k, v in known.people.items()},
         organisations={
             **{_dotted(k): v for k, v in organisations if _ACRONYM.fullmatch(k)},
@@ -161,25 +188,25 @@ def _known_index(known: KnownEntities) -> _KnownIndex:
         },
         blocked={b.lower() for b in known.blocked},
     )
-    surfaces: dict[str, tuple[str, str]] = {}
+
+
+def _build_index(lowered: KnownEntities) -> _KnownIndex:
+    """Every surface that is not blocked and has a word in it, with what it stands for."""
+    surfaces: dict[str, _Curated] = {}
     phrases: set[str] = set()
     max_words = 0
     # People first: a surface curated as both keeps its person reading, as before.
-    for mapping, label in ((lowered.people, "KNOWN_PERSON"), (lowered.organisations, "KNOWN_ORG")):
+    for mapping, label in ((lowered.people, KNOWN_PERSON), (lowered.organisations, KNOWN_ORG)):
         for surface, canonical in mapping.items():
             surface = surface.strip()
             if not surface or surface in lowered.blocked or not _WORD.search(surface):
                 continue
             if surface not in surfaces:
-                surfaces[surface] = (canonical, label)
+                surfaces[surface] = _Curated(canonical, label)
                 if _phrase(surface, canonical):
                     phrases.add(surface)
             max_words = max(max_words, len(_WORD.findall(surface)))
-    index = _KnownIndex(lowered, surfaces, phrases, max_words)
-    while len(_INDEX_CACHE) >= _INDEX_CACHE_SIZE:
-        _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
-    _INDEX_CACHE[id(known)] = (known, sizes, index)
-    return index
+    return _KnownIndex(lowered, surfaces, phrases, max_words)
 
 
 def _phrase(surface: str, canonical: str) -> bool:
@@ -191,6 +218,21 @@ def _phrase(surface: str, canonical: str) -> bool:
     return len(words) >= 2 and not set(words) & {w.lower() for w in _WORD.findall(canonical)}
 
 
+@dataclass(frozen=True, slots=True)
+class _CuratedHit:
+    """Text of a paragraph that spells a curated surface."""
+
+    start: int
+    end: int
+    surface: str
+    curated: _Curated
+
+    def rank(self) -> tuple[int, int, int, str, str]:
+        """Longest surface first, then leftmost: 'Antony Blinken' before 'Blinken'."""
+        curated = self.curated
+        return (-len(self.surface), self.start, self.end, curated.canonical, curated.label)
+
+
 def _known_mentions(paragraphs: list[str], index: _KnownIndex) -> list[Mention]:
     """Curated names and aliases, longest first, so 'Antony Blinken' beats 'Blinken'.
 
@@ -198,48 +240,69 @@ def _known_mentions(paragraphs: list[str], index: _KnownIndex) -> list[Mention]:
     one dict, so the cost does not grow with the number of curated names. The text must start
     with a capital or a digit ("may" is not "May"); the rest matches case-insensitively, and a
     stripped or kept possessive ("NATOs", "Blinken's") still matches."""
-    surfaces, phrases, max_words = index.surfaces, index.phrases, index.max_words
     found: list[Mention] = []
-    if not surfaces:
+    if not index.surfaces:
         return found
     for number, paragraph in enumerate(paragraphs):
-        words = [(m.start(), m.end()) for m in _WORD.finditer(paragraph)]
-        hits: list[tuple[int, int, int, str, str]] = []  # (-length, start, end, canonical, label)
-        for i, (start, _) in enumerate(words):
-            capital = paragraph[start].isupper() or paragraph[start].isdigit() or (
-                # "the Daily Ledger": a lower-case article before a capitalised name
-                paragraph[start:start + 4] == "the " and paragraph[start + 4 : start + 5].isupper()
-            )
-            for j in range(min(len(words), i + max_words) - 1, i - 1, -1):
-                hit = _lookup(paragraph, start, words[j][1], surfaces)
-                if hit is not None and (capital or hit[1] in phrases):
-                    end, surface = hit
-                    hits.append((-len(surface), start, end, *surfaces[surface]))
-        hits.sort()
-        taken: list[tuple[int, int]] = []
-        for _, start, end, canonical, label in hits:
-            if any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))
-            text = clean_name(paragraph[start:end])
-            found.append(Mention(number, start, end, text, label, canonical))
+        for hit in _longest_first(_curated_hits(paragraph, index)):
+            text = clean_name(paragraph[hit.start : hit.end])
+            found.append(Mention(
+                number, hit.start, hit.end, text, hit.curated.label, hit.curated.canonical
+            ))
     found.sort(key=lambda m: (m.paragraph, m.start))
     return found
 
 
-def _lookup(paragraph: str, start: int, end: int, surfaces) -> tuple[int, str] | None:
+def _curated_hits(paragraph: str, index: _KnownIndex) -> list[_CuratedHit]:
+    """Every run of words in the paragraph that spells a curated surface, overlaps included.
+    A surface in lower case counts only when it is a descriptive phrase (`_phrase`)."""
+    surfaces, phrases, max_words = index.surfaces, index.phrases, index.max_words
+    words = [(m.start(), m.end()) for m in _WORD.finditer(paragraph)]
+    hits: list[_CuratedHit] = []
+    for first, (start, _) in enumerate(words):
+        capital = _capitalised_at(paragraph, start)
+        for last in range(min(len(words), first + max_words) - 1, first - 1, -1):
+            hit = _lookup(paragraph, start, words[last][1], surfaces)
+            if hit is not None and (capital or hit.surface in phrases):
+                hits.append(hit)
+    return hits
+
+
+def _capitalised_at(paragraph: str, start: int) -> bool:
+    """Whether the word at `start` may begin a name: a capital, a digit, or "the " before a
+    capital ("the Daily Ledger")."""
+    return paragraph[start].isupper() or paragraph[start].isdigit() or (
+        paragraph[start:start + 4] == "the " and paragraph[start + 4 : start + 5].isupper()
+    )
+
+
+def _longest_first(hits: list[_CuratedHit]) -> list[_CuratedHit]:
+    """The hits that no longer (or, at equal length, earlier) hit overlaps."""
+    kept: list[_CuratedHit] = []
+    taken: list[tuple[int, int]] = []
+    for hit in sorted(hits, key=_CuratedHit.rank):
+        if overlaps(taken, hit.start, hit.end):
+            continue
+        taken.append((hit.start, hit.end))
+        kept.append(hit)
+    return kept
+
+
+def _lookup(
+    paragraph: str, start: int, end: int, surfaces: dict[str, _Curated]
+) -> _CuratedHit | None:
     """The curated surface the text paragraph[start:end] spells, allowing a full stop that
-    ends the surface ("U.S.") and a possessive after it: (end of the mention, surface)."""
+    ends the surface ("U.S.") and a possessive after it, or None."""
     text = paragraph[start:end].lower()
     if paragraph[end : end + 1] == "." and text + "." in surfaces:
-        return end + 1, text + "."
+        return _CuratedHit(start, end + 1, text + ".", surfaces[text + "."])
     if text in surfaces:
         after = paragraph[end : end + 3]
         if after[:2] in ("'s", "’s") and not (after[2:3].isalnum() or after[2:3] == "_"):
             end += 2  # "Blinken's": the possessive belongs to the mention, as before
-        return end, text
+        return _CuratedHit(start, end, text, surfaces[text])
     if text.endswith("s") and text[:-1] in surfaces:  # "NATOs": an apostrophe stripped
-        return end, text[:-1]
+        return _CuratedHit(start, end, text[:-1], surfaces[text[:-1]])
     return None
 
 
@@ -249,9 +312,11 @@ def _find_mentions(
     """Every name's mentions in text order: the curated and built-in names first, then the
     model's entities, then the people the model missed. `texts` are what the model read."""
     known_found = [m for m in _known_mentions(visible, index) if m.paragraph not in skip]
-    known_spans = [(m.paragraph, m.start, m.end) for m in known_found]
-    headlines = {i for i, text in enumerate(texts) if _headline(text)}
-    mentions = known_found + _model_mentions(docs, skip, known_spans, headlines)
+    known_spans: dict[int, list[tuple[int, int]]] = {}
+    for mention in known_found:
+        known_spans.setdefault(mention.paragraph, []).append((mention.start, mention.end))
+    headlines = {number for number, text in enumerate(texts) if is_headline(text)}
+    mentions = known_found + model_mentions(docs, skip, known_spans, headlines)
     mentions += find_given_name_people(visible, skip | headlines, _taken_spans(docs, mentions))
     mentions.sort(key=lambda m: (m.paragraph, m.start))
     return mentions
@@ -269,313 +334,110 @@ def _taken_spans(docs, mentions: list[Mention]):
     return taken
 
 
-def _model_mentions(docs, skip: set[int], known_spans, headlines: set[int]) -> list[Mention]:
-    found: list[Mention] = []
-    # Doc.text joins the tokens again on every call: read each paragraph's text once.
-    texts = [doc.text for doc in docs]
-    for index, doc in enumerate(docs):
-        if index in skip:
-            continue
-        doc_text = texts[index]
-        for ent in doc.ents:
-            if ent.label_ not in _ENTITY_LABELS:
-                continue
-            start, end = ent.start_char, ent.end_char
-            if any(p == index and start < e and s < end for p, s, e in known_spans):
-                continue
-            if _hashtag_or_handle(doc_text, start):
-                continue
-            label = ent.label_
-            if label == "ORG" and (_title_fragment(doc, ent) or _not_org_context(doc, ent)):
-                continue
-            if index in headlines and not any(
-                ent.text in other for i, other in enumerate(texts) if i != index
-            ):
-                continue  # a headline's capitals make the model see names everywhere
-            text = clean_name(ent.text)
-            unit = _unit_after_possessive(doc, ent) if label == "ORG" else None
-            if unit is not None:
-                # "The Claremont Institutes Center for Constitutional Jurisprudence": two.
-                owner = doc[ent.start : unit.i]
-                found.append(Mention(
-                    index, start, owner.end_char, clean_name(owner.text[:-1]), label
-                ))
-                start, text = unit.idx, clean_name(doc[unit.i : ent.end].text)
-            if label == "ORG":
-                named = doc[unit.i : ent.end] if unit is not None else ent
-                text, end = _org_extent(doc, named, text, end)
-            before = doc[ent.start - 1] if ent.start else None
-            if (
-                label != "PERSON" and before is not None and before.lower_ in _PERSON_CUES
-                and 1 <= len(ent) <= 3
-                and all(t.is_title and t.is_alpha for t in ent)
-                and not {t.lower_ for t in ent} & _ORG_WORDS
-            ):
-                label = "PERSON"
-            if label == "PERSON" and _runs_into_related_link(doc_text, ent.text, end):
-                continue
-            if text:
-                following = doc[ent.end] if ent.end < len(doc) else None
-                before_noun = bool(
-                    following is not None and following.is_lower
-                    and following.tag_ in ("NN", "NNS", "JJ", "VBG") and ent.text.endswith("s")
-                )
-                opens = all(t.is_punct for t in doc[ent.sent.start : ent.start])
-                found.append(
-                    Mention(index, start, end, text, label, None, before_noun, opens)
-                )
-    return found
-
-
-# Abbreviated ranks and role nouns: "Army Col. Jane Roe" and "National Security Adviser" name
-# a person's title, and the model's organisation inside them ("Army Col", "National Security")
-# is not an organisation unless its own last word says it is ("Defense Department spokesman").
-_RANKS = {"col", "gen", "lt", "sgt", "capt", "adm", "maj", "cmdr", "cpl", "pvt", "brig"}
-_ROLE_AFTER = {
-    "adviser", "advisor", "advisers", "advisors", "secretary", "director", "spokesman",
-    "spokeswoman", "spokesperson", "chief", "minister", "officer", "official", "czar",
-    "correspondent", "editor", "analyst", "commander", "chairman", "chairwoman", "envoy",
-}
-_ORG_HEADS = _ORG_WORDS | {
-    "ministry", "department", "agency", "committee", "council", "commission", "office",
-    "institute", "bureau", "service", "administration", "alliance", "organization",
-}
-_REGION_NAMES = {"europe", "asia", "africa", "america", "americas", "the americas", "eurasia"}
-
-
-# "the Fox News program Fox and Friends": the title of a show, not an organisation.
-_WORK_NOUNS = {
-    "program", "programme", "show", "series", "film", "movie", "book", "documentary",
-    "podcast", "column", "blog", "newsletter", "segment", "broadcast",
-}
-# "the Pennsylvania Senate primary", "the House Judiciary subcommittee": a name used as a
-# modifier of an event, or cut before its own head noun.
-_MODIFIED_EVENTS = {"primary", "primaries", "race", "races", "seat", "campaign", "subcommittee"}
-_SITE_BEFORE = {"near", "beside", "outside", "inside", "site", "to", "toward", "towards"}
-
-
-_POSSESSIVE_PRONOUNS = {"our", "my", "your", "his", "her", "their", "its"}
-
-
-_CAPITALISED_RUN = re.compile(r" ((?:[A-Z][\w.'’-]* ){0,3})([A-Z]\w*?[a-z])([A-Z]\w*)")
-
-
-def _runs_into_related_link(text: str, name: str, end: int) -> bool:
-    """"President Trump Donald John TrumpGOP senators balk ...": a related-links list prints a
-    name, the person's full name, then a headline run into the surname. The model's "Trump
-    Donald" straddles the two: it starts with the surname that the run repeats with another
-    word stuck to it. A whole name before the run ("Rep. Jane Roe Jane Ann RoeAides") stays."""
-    match = _CAPITALISED_RUN.match(text, end)
-    if match is None or not run_together_word(match[2] + match[3]):
-        return False
-    words = name.split()
-    return len(words) >= 2 and words[0] == match[2]
-
-
-def _hashtag_or_handle(text: str, start: int) -> bool:
-    """"#MeToo", "@jane_roe": a hashtag names a campaign or a slogan, a handle an account;
-    the model sees the capitalised word after the sign as a name."""
-    return start > 0 and text[start - 1] in "#@"
-
-
-def _headline(paragraph: str) -> bool:
-    """A headline left among the paragraphs: short, no closing punctuation, nearly every longer
-    word capitalised ("Mayor Wins the Harbor Vote")."""
-    text = paragraph.strip()
-    words = re.findall(r"[^\W\d_][\w'’-]*", text)
-    if not 4 <= len(words) <= 16 or text[-1:] in ".!?\"”'’:":
-        return False
-    longer = [w for w in words if len(w) >= 4]
-    return bool(longer) and sum(w[0].isupper() for w in longer) >= 0.8 * len(longer)
-
-
-def _not_org_context(doc, ent) -> bool:
-    before = doc[ent.start - 1] if ent.start else None
-    if ent.text == "House" and (before is None or before.lower_ != "the"):
-        return True  # "House Democrats", "his House seat": the chamber as a modifier
-    if (
-        len(ent) == 1 and before is not None and before.lower_ in _POSSESSIVE_PRONOUNS
-        and ent[0].lower_ in dictionary_words()[0]
-    ):
-        return True  # "our Newscast unit": a common noun capitalised, not an institution
-    if before is not None and before.lower_ == "and" and ent.start >= 2:
-        # the second half of a show title: "Fox and Friends"
-        previous = doc[ent.start - 2]
-        if previous.ent_type_ == "ORG" and previous.ent_iob_ in ("B", "I"):
-            first = previous.i
-            while first > 0 and doc[first].ent_iob_ == "I":
-                first -= 1
-            before_title = doc[first - 1] if first else None
-            if before_title is not None and before_title.lower_ in _WORK_NOUNS:
-                return True
-    if before is not None and before.lower_ in _WORK_NOUNS and before.is_lower:
-        return True
-    following = doc[ent.end] if ent.end < len(doc) else None
-    if following is not None and following.is_lower and following.lower_ in _MODIFIED_EVENTS:
-        return True
-    # "next to the Trade Center": a building named as a place
-    last = ent[-1].lower_
-    if last in ("center", "centre") and ent.start >= 1:
-        at = -1
-        if ent[0].lower_ == "the":
-            at = ent.start - 1
-        elif doc[ent.start - 1].lower_ == "the":
-            at = ent.start - 2
-        if at >= 0 and doc[at].lower_ in _SITE_BEFORE:
-            return True
-    return False
-
-
-def _title_fragment(doc, ent) -> bool:
-    last = ent[-1].lower_.rstrip(".")
-    if last in _RANKS:
-        return True
-    following = doc[ent.end] if ent.end < len(doc) else None
-    return bool(
-        following is not None and following.lower_ in _ROLE_AFTER
-        and following.text[:1].isupper() and last not in _ORG_HEADS
-    )
-
-
-def _unit_after_possessive(doc, ent):
-    """The first word of a unit named after its organisation's stripped possessive
-    ("Institutes | Center for ...", "Departments | Office of Legal Counsel"), or None."""
-    for token in ent[1:-1]:
-        after = doc[token.i + 1]
-        if (
-            token.text.endswith("s") and token.text[:-1].lower() in _ORG_HEADS
-            and after.text[:1].isupper() and after.lower_ not in _ORG_HEADS
-        ):
-            return after
-    return None
-
-
-def _org_extent(doc, ent, text: str, end: int) -> tuple[str, int]:
-    """Names the model cut short: "Organization for Security and Cooperation | in Europe",
-    "Foundation for Aid to Novorossiya | and Donbass"; and a capital "The" in mid-sentence that
-    belongs to the name ("told The Washington Post")."""
-    words = {t.lower_ for t in ent}
-    if words & {"for", "of", "to"} and ent.end + 1 < len(doc):
-        joiner, after = doc[ent.end], doc[ent.end + 1]
-        next_after = doc[ent.end + 2] if ent.end + 2 < len(doc) else None
-        single = next_after is None or not next_after.text[:1].isupper()
-        if joiner.lower_ == "in" and after.lower_ in _REGION_NAMES and single:
-            text, end = text + " in " + after.text, after.idx + len(after.text)
-        elif joiner.lower_ == "and" and after.pos_ == "PROPN" and single:
-            text, end = text + " and " + after.text, after.idx + len(after.text)
-    first = 0 if ent[0].text == "The" else -1  # "The" inside the entity, or just before it
-    the = doc[ent.start + first] if ent.start + first >= 0 else None
-    if (
-        the is not None and the.text == "The" and not the.is_sent_start and the.i >= 1
-        and doc[the.i - 1].text not in ('"', "“", "(", ":", "—", "-", "\n")
-        and not text.startswith("The ")
-    ):
-        text = "The " + text
-    return text, end
+# The shortest form the document pass looks for: "Li" or "Wu" would match too much.
+_MIN_DOCUMENT_FORM_CHARS = 3
+_DOCUMENT_LABEL = "DOC"  # `Mention.label` of a mention the document pass found
+_FORM_ENDINGS = ("s", "'s", "’s")  # a plural or a possessive
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 def _document_pass(paragraphs, actors: list[Actor], skip: set[int]) -> None:
     """Every later appearance of a form the story already used is that actor, even where the
-    model missed it or called a surname a place."""
-    taken = {(m.paragraph, m.start, m.end) for a in actors for m in a.mentions}
-    spans_by_paragraph: dict[int, list[tuple[int, int]]] = {}
-    for p, s, e in taken:
-        spans_by_paragraph.setdefault(p, []).append((s, e))
-    surnames: dict[str, list[Actor]] = {}
-    for actor in actors:
-        if actor.kind == PERSON:
-            for form in {*actor.forms, actor.canonical}:
-                if " " in form:
-                    surnames.setdefault(form.split()[-1], []).append(actor)
-    pairs = {
-        (form, id(actor)): actor for actor in actors for form in {*actor.forms, actor.canonical}
-    }
-    for surname, owners in surnames.items():
-        if len({id(a) for a in owners}) == 1 and surname[:1].isupper():
-            pairs.setdefault((surname, id(owners[0])), owners[0])
-    forms = sorted(((form, actor) for (form, _), actor in pairs.items()), key=lambda p: -len(p[0]))
-    for form, actor in forms:
-        if len(form) < 3:
+    model missed it or called a surname a place. Longer forms claim their text first."""
+    spans_by_paragraph = _mention_spans(actors)
+    for form, actor in _forms_longest_first(actors):
+        if len(form) < _MIN_DOCUMENT_FORM_CHARS:
             continue
-        # The pattern is case-sensitive: a paragraph without the form as a substring has no
-        # match, and most paragraphs do not name a given actor.
-        holders = [
-            index for index, paragraph in enumerate(paragraphs)
-            if form in paragraph and index not in skip
-        ]
-        if not holders:
-            continue
-        pattern = re.compile(r"(?<![\w])" + re.escape(form) + r"(?:s|'s|’s)?(?![\w])")
-        for index in holders:
-            paragraph = paragraphs[index]
+        # Case-sensitive: a paragraph without the form as a substring has no match, and most
+        # paragraphs do not name a given actor.
+        for index, paragraph in enumerate(paragraphs):
+            if form not in paragraph or index in skip:
+                continue
             spans = spans_by_paragraph.setdefault(index, [])
-            for match in pattern.finditer(paragraph):
-                if any(match.start() < e and s < match.end() for s, e in spans):
+            for start, end in _form_occurrences(paragraph, form):
+                if overlaps(spans, start, end):
                     continue
-                spans.append((match.start(), match.end()))
-                actor.mentions.append(
-                    Mention(index, match.start(), match.end(), form, "DOC")
-                )
+                spans.append((start, end))
+                actor.mentions.append(Mention(index, start, end, form, _DOCUMENT_LABEL))
                 actor.forms.setdefault(form, 0)
 
 
-_PARTY_LETTERS = {"r": ("republican",), "d": ("democrat", "democratic"), "i": ("independent",)}
+def _mention_spans(actors: list[Actor]) -> dict[int, list[tuple[int, int]]]:
+    """The spans the actors' mentions hold, by paragraph: text no other form may claim."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for actor in actors:
+        for mention in actor.mentions:
+            spans.setdefault(mention.paragraph, []).append((mention.start, mention.end))
+    return spans
 
 
-def _collect_titles(docs, actors: list[Actor]) -> None:
-    """The role words a story puts next to a name: 'Kremlin spokesman Dmitry Peskov',
-    'Peskov, the Kremlin spokesman'. Used to resolve role speakers and pronoun gender."""
-    from .lexicon import FEMALE_CUES, FEMALE_NAMES, MALE_CUES, MALE_NAMES
+def _forms_longest_first(actors: list[Actor]) -> list[tuple[str, Actor]]:
+    """Every form of every actor, and the surname of a person's full name when no other person
+    has it, as (form, actor), the longest form first."""
+    pairs = {
+        (form, id(actor)): actor for actor in actors for form in {*actor.forms, actor.canonical}
+    }
+    for surname, owner in _unshared_surnames(actors):
+        pairs.setdefault((surname, id(owner)), owner)
+    return sorted(
+        ((form, actor) for (form, _), actor in pairs.items()), key=lambda pair: -len(pair[0])
+    )
 
+
+def _unshared_surnames(actors: list[Actor]) -> list[tuple[str, Actor]]:
+    """(surname, person) for each capitalised last word of a person's full name that no other
+    person's name ends with: "Marsh" is Helena Marsh's unless a Tom Marsh is in the story."""
+    owners_by_surname: dict[str, list[Actor]] = {}
     for actor in actors:
         if actor.kind != PERSON:
             continue
-        for m in actor.mentions:
-            doc = docs[m.paragraph]
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None:
-                continue
-            words: list[str] = []
-            i = span.start - 1
-            while i >= 0 and span.start - i <= 7:
-                token = doc[i]
-                if token.pos_ in ("PROPN", "NOUN", "ADJ") or token.lower_ in ("of", "for", "to"):
-                    words.append(token.lower_)
-                    i -= 1
-                else:
-                    break
-            if span.end + 1 < len(doc) and doc[span.end].text == ",":
-                j = span.end + 1
-                if doc[j].lower_ in ("the", "a", "an") or doc[j].pos_ in ("NOUN", "ADJ", "PROPN"):
-                    while j < len(doc) and j - span.end <= 9 and doc[j].text not in ",.;" and (
-                        doc[j].pos_ in ("PROPN", "NOUN", "ADJ", "DET", "ADP", "CCONJ")
-                    ):
-                        words.append(doc[j].lower_)
-                        j += 1
-            if span.end + 2 < len(doc) and doc[span.end].text == "(":
-                # "Rep. Raul Labrador (R-Idaho)": the party and the state
-                close = next((t.i for t in doc[span.end : span.end + 8] if t.text == ")"), None)
-                inside = doc[span.end + 1 : close].text if close else ""
-                for part in re.split(r"[-–,.\s]+", inside.lower()):
-                    words.extend(_PARTY_LETTERS.get(part, (part,)))
-            actor.titles.update(w for w in words if w and w not in ("the", "a", "an"))
-            cues = set(words)
-            first = span[0].lower_
-            if cues & FEMALE_CUES or first in FEMALE_CUES:
-                actor.gender = "female"
-            elif cues & MALE_CUES or first in MALE_CUES:
-                actor.gender = "male"
-        if actor.gender is None and len(actor.canonical.split()) >= 2:
-            first_name = actor.canonical.split()[0].lower()
-            if first_name in FEMALE_NAMES:
-                actor.gender = "female"
-            elif first_name in MALE_NAMES:
-                actor.gender = "male"
+        for form in {*actor.forms, actor.canonical}:
+            if " " in form:
+                owners_by_surname.setdefault(form.split()[-1], []).append(actor)
+    return [
+        (surname, owners[0]) for surname, owners in owners_by_surname.items()
+        if len({id(owner) for owner in owners}) == 1 and surname[:1].isupper()
+    ]
+
+
+def _form_occurrences(paragraph: str, form: str) -> list[tuple[int, int]]:
+    """(start, end) of each whole-word occurrence of `form`, with a plural or possessive
+    ending ("Marshs", "Marsh's") included, left to right and not overlapping.
+
+    The same matches as re.finditer(r"(?<!\\w)FORM(?:s|'s|’s)?(?!\\w)"), without compiling a
+    pattern per form: that compiling cost about 4% of extraction."""
+    found: list[tuple[int, int]] = []
+    start = paragraph.find(form)
+    while start >= 0:
+        end = _whole_word_end(paragraph, start, start + len(form))
+        if end is None:
+            start = paragraph.find(form, start + 1)
+        else:
+            found.append((start, end))
+            start = paragraph.find(form, end)
+    return found
+
+
+def _whole_word_end(paragraph: str, start: int, end: int) -> int | None:
+    """Where the word from `start` to `end` ends with its plural or possessive ending, or None
+    when a word character touches it on either side."""
+    if start > 0 and _WORD_CHARACTER.match(paragraph, start - 1):
+        return None
+    for ending in _FORM_ENDINGS:
+        if paragraph.startswith(ending, end) and not _WORD_CHARACTER.match(
+            paragraph, end + len(ending)
+        ):
+            return end + len(ending)
+    if _WORD_CHARACTER.match(paragraph, end):
+        return None
+    return end
 
 
 # Extraction reads at most this much of a paragraph (the import service cuts there too): the
 # parser's time and memory grow with a paragraph's length, and no news paragraph is this long.
 MAX_PARAGRAPH_CHARS = 20_000
+# A paragraph cut at the bound ends at a space found this close to it, not in a word.
+_CUT_SEARCH_CHARS = 200
 
 
 def _bounded(paragraph: str) -> str:
@@ -583,8 +445,39 @@ def _bounded(paragraph: str) -> str:
     near, so no half word is left at the end. Offsets into it are offsets into the original."""
     if len(paragraph) <= MAX_PARAGRAPH_CHARS:
         return paragraph
-    space = paragraph.rfind(" ", MAX_PARAGRAPH_CHARS - 200, MAX_PARAGRAPH_CHARS)
+    space = paragraph.rfind(" ", MAX_PARAGRAPH_CHARS - _CUT_SEARCH_CHARS, MAX_PARAGRAPH_CHARS)
     return paragraph[: space if space > 0 else MAX_PARAGRAPH_CHARS]
+
+
+def _parser_text(visible: str) -> str:
+    """What the parser reads, offsets unchanged: curly quotes become straight ones and a
+    dateline ("AUGUSTA, Me. — ") becomes spaces, so it is not read as the first sentence's
+    subject."""
+    return _blank_dateline(visible.replace("“", '"').replace("”", '"'))
+
+
+def _credit_lines(paragraphs: list[str]) -> set[int]:
+    """The numbers of the paragraphs that credit reporters or photographers: no rule reads
+    their names as actors."""
+    return {number for number, paragraph in enumerate(paragraphs) if is_credit_line(paragraph)}
+
+
+@dataclass(frozen=True, slots=True)
+class _StoryWords:
+    """What the story's own wording says about its capitalised words, for `build_actors`."""
+
+    capitalised: set[str]  # every capitalised word, lower-cased
+    place_contexts: set[str]  # single capitalised words after "in", "to", "from"...: places
+    named_places: set[str]  # "the town of Greywell"
+
+
+def _story_words(paragraphs: list[str]) -> _StoryWords:
+    """The capitalised words of the story and those its wording marks as places."""
+    return _StoryWords(
+        capitalised={w.lower() for p in paragraphs for w in _CAPITALISED_WORD.findall(p)},
+        place_contexts={w.lower() for p in paragraphs for w in _PLACE_CONTEXT.findall(p)},
+        named_places={w.lower() for p in paragraphs for w in _NAMED_PLACE.findall(p)},
+    )
 
 
 def extract(
@@ -599,47 +492,56 @@ def extract(
     lengths = [len(p) for p in paragraphs]  # offsets count the whole paragraphs
     paragraphs = [_bounded(p) for p in paragraphs]
     index = _known_index(known or _NO_KNOWN)
-    known = index.known
-    # For the parser only, offsets unchanged: curly quotes become straight ones and a dateline
-    # ("AUGUSTA, Me. — ") becomes spaces, so it is not read as the first sentence's subject.
-    # Page furniture and photo credits blanked for every name rule, offsets unchanged.
     visible = [_blank_furniture(p) for p in paragraphs]
-    texts = [_blank_dateline(p.replace("“", '"').replace("”", '"')) for p in visible]
+    texts = [_parser_text(p) for p in visible]
     docs = parse(texts, deadline)
-    skip = {i for i, p in enumerate(paragraphs) if is_credit_line(p)}
+    skip = _credit_lines(paragraphs)
 
     mentions = _find_mentions(docs, texts, visible, skip, index)
     deadline.check()
-    words = {w.lower() for p in paragraphs for w in _CAPITALISED_WORD.findall(p)}
-    # Single capitalised words that follow "in", "to", "from"...: places in this story.
-    place_contexts = {
-        w.lower() for p in paragraphs for w in re.findall(_PLACE_CONTEXT, p)
-    }
-    named_places = {w.lower() for p in paragraphs for w in re.findall(_NAMED_PLACE, p)}
-    actors = build_actors(mentions, known, words, place_contexts, named_places)
+    words = _story_words(paragraphs)
+    actors = build_actors(
+        mentions, index.known, words.capitalised, words.place_contexts, words.named_places
+    )
     _document_pass(visible, actors, skip)
-    _collect_titles(docs, actors)
+    collect_titles(docs, actors)
     deadline.check()
 
     quotes = find_quotes(paragraphs, docs, actors, skip)
+    return _extraction(actors, quotes, lengths)
 
+
+def _extraction(actors: list[Actor], quotes, lengths: list[int]) -> Extraction:
+    """The people and organisations, each in order of first mention, and the quotes."""
+    offsets = _paragraph_offsets(lengths)
+    return Extraction(
+        people=_found_entities(actors, PERSON, offsets),
+        organisations=_found_entities(actors, ORGANISATION, offsets),
+        quotes=quotes,
+    )
+
+
+def _paragraph_offsets(lengths: list[int]) -> list[int]:
+    """Where each paragraph starts in the body, the paragraphs joined with "\\n"."""
     offsets = []
     position = 0
     for length in lengths:
         offsets.append(position)
         position += length + 1
+    return offsets
 
-    def found(actor: Actor) -> FoundEntity:
+
+def _found_entities(actors: list[Actor], kind: str, offsets: list[int]) -> list[FoundEntity]:
+    """The actors of one kind as the service stores them, in order of first mention."""
+    found = []
+    for actor in actors:
+        if actor.kind != kind:
+            continue
         first = min(actor.mentions, key=lambda m: (m.paragraph, m.start))
-        return FoundEntity(
+        found.append(FoundEntity(
             name=actor.canonical,
             aliases=actor.aliases,
             mentions=len(actor.mentions),
             first_offset=offsets[first.paragraph] + first.start,
-        )
-
-    people = sorted((found(a) for a in actors if a.kind == PERSON), key=lambda e: e.first_offset)
-    orgs = sorted(
-        (found(a) for a in actors if a.kind == ORGANISATION), key=lambda e: e.first_offset
-    )
-    return Extraction(people=people, organisations=orgs, quotes=quotes)
+        ))
+    return sorted(found, key=lambda entity: entity.first_offset)

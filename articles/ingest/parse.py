@@ -8,7 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from ftfy import TextFixerConfig, fix_text
 
@@ -109,29 +109,43 @@ def normalise_url(url: str) -> str:
 
     Raises ValueError when `url` is not an absolute http(s) URL.
     """
-    url = url.strip()
-    if any(character.isspace() for character in url):
-        raise ValueError("a URL cannot contain spaces")
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # a malformed IPv6 host such as "http://[::1"
-        raise ValueError("the URL's host name is malformed") from None
+    parts = _split_url(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise ValueError("expected an http(s) URL")
-    host = (parts.hostname or "").lower()  # hostname drops any user:password@
+    netloc = _netloc(parts, scheme)
+    return urlunsplit((scheme, netloc, parts.path or "/", _without_tracking(parts.query), ""))
+
+
+def _split_url(url: str) -> SplitResult:
+    """The URL's parts; ValueError for spaces or a malformed host, which urlsplit lets through
+    or reports in its own words."""
+    if any(character.isspace() for character in url):
+        raise ValueError("a URL cannot contain spaces")
+    try:
+        return urlsplit(url)
+    except ValueError:  # a malformed IPv6 host such as "http://[::1"
+        raise ValueError("the URL's host name is malformed") from None
+
+
+def _netloc(parts: SplitResult, scheme: str) -> str:
+    """The lower-cased host, with the port unless it is the scheme's default. Any
+    user:password@ is dropped: it is not part of the story's identity."""
+    host = (parts.hostname or "").lower()
     if not host or not HOST_PATTERN.match(host):
         raise ValueError("expected an http(s) URL with a host name")
     try:
         port = parts.port
     except ValueError:
         raise ValueError("the URL's port is not a number from 0 to 65535") from None
-    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    # Filter the raw query so the kept parameters keep their exact encoding.
-    kept = [
-        pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])
-    ]
-    return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
+    return host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+
+
+def _without_tracking(query: str) -> str:
+    """The query without tracking parameters. The raw query is filtered, not parsed and
+    re-encoded, so the kept parameters keep their exact encoding."""
+    kept = [pair for pair in query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])]
+    return "&".join(kept)
 
 
 def _is_tracking(key: str) -> bool:
@@ -177,17 +191,51 @@ def parse(
     raw: bytes | str, *, filename: str = "<input>", max_bytes: int = 2 * 1024 * 1024
 ) -> ParsedArticle:
     """Parse one story in the seed format; raise ParseError for anything else."""
+    _check_size(raw, filename, max_bytes)
+    lines, repaired_lines = _mojibake_repaired(_lines(_text(raw, filename), filename))
+    title = _parse_title(lines[0], filename)
+    if len(lines) < 2:
+        raise ParseError(
+            "expected a date as YYYYMMDD, found the end of the file", filename=filename, line=2
+        )
+    published = _parse_date(lines[1], filename)
+    url = _parse_url(lines, filename)
+    paragraphs = _paragraphs(lines, filename)
+    return ParsedArticle(
+        title=title,
+        published=published,
+        url=url,
+        source_domain=source_domain(url),
+        paragraphs=paragraphs,
+        content_hash=content_hash(title, published, url, paragraphs),
+        repaired_lines=repaired_lines,
+    )
+
+
+def _check_size(raw: bytes | str, filename: str, max_bytes: int) -> None:
+    """Refuse a file over `max_bytes` (counted as UTF-8) before reading any of it."""
     size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise ParseError(
             f"the file is {size:,} bytes, over the limit of {max_bytes:,} bytes",
             filename=filename,
         )
+
+
+def _text(raw: bytes | str, filename: str) -> str:
+    """The file as text without a byte-order mark; ParseError when it is not valid Unicode,
+    which PostgreSQL could not store."""
     text = _decode(raw, filename) if isinstance(raw, bytes) else raw.removeprefix("\ufeff")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a str carrying lone surrogates
         raise ParseError("the text is not valid Unicode", filename=filename) from None
+    return text
+
+
+def _lines(text: str, filename: str) -> list[str]:
+    """The stripped lines of any line ending, trailing blank lines dropped; ParseError for an
+    empty file or a control character (the file is not prose)."""
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     while lines and not lines[-1]:
         lines.pop()
@@ -202,9 +250,11 @@ def parse(
                 filename=filename,
                 line=number,
             )
+    return lines
 
-    lines, repaired_lines = _mojibake_repaired(lines)
-    title = lines[0]
+
+def _parse_title(title: str, filename: str) -> str:
+    """Line 1: a title that is there and fits `Article.title`."""
     if not title:
         raise ParseError("expected the title, found a blank line", filename=filename, line=1)
     if len(title) > TITLE_MAX_CHARS:
@@ -213,13 +263,11 @@ def parse(
             filename=filename,
             line=1,
         )
+    return title
 
-    if len(lines) < 2:
-        raise ParseError(
-            "expected a date as YYYYMMDD, found the end of the file", filename=filename, line=2
-        )
-    published = _parse_date(lines[1], filename)
 
+def _parse_url(lines: list[str], filename: str) -> str:
+    """Line 3: the story's URL, normalised (`normalise_url`), which must fit `Article.url`."""
     if len(lines) < 3 or not lines[2]:
         found = "the end of the file" if len(lines) < 3 else "a blank line"
         raise ParseError(f"expected the story's URL, found {found}", filename=filename, line=3)
@@ -228,24 +276,19 @@ def parse(
             f"the URL is over the limit of {URL_MAX_CHARS} characters", filename=filename, line=3
         )
     try:
-        url = normalise_url(lines[2])
+        return normalise_url(lines[2])
     except ValueError as error:
         raise ParseError(f"{error}, got {_shown(lines[2])}", filename=filename, line=3) from None
 
+
+def _paragraphs(lines: list[str], filename: str) -> tuple[str, ...]:
+    """Line 4 on: the non-blank lines, at least one."""
     paragraphs = tuple(line for line in lines[3:] if line)
     if not paragraphs:
         raise ParseError(
             "expected at least one paragraph after the URL, found none", filename=filename, line=4
         )
-    return ParsedArticle(
-        title=title,
-        published=published,
-        url=url,
-        source_domain=source_domain(url),
-        paragraphs=paragraphs,
-        content_hash=content_hash(title, published, url, paragraphs),
-        repaired_lines=repaired_lines,
-    )
+    return paragraphs
 
 
 def _mojibake_repaired(lines: list[str]) -> tuple[list[str], tuple[int, ...]]:
