@@ -6,7 +6,26 @@ No database: extraction is pure. The sentences are made up for these tests.
 
 from articles.ingest.extract import extract
 from articles.ingest.namekeys import alias_problem, is_given_name, organisation_key
-from articles.ingest.names import Mention, clean_name, split_name_list, split_name_lists
+from articles.ingest.names import (
+    ORGANISATION,
+    PERSON,
+    Actor,
+    Cast,
+    Mention,
+    clean_name,
+    group_full_names,
+    group_known_names,
+    group_one_word_people,
+    group_organisations,
+    join_surnames_labelled_otherwise,
+    name_actors,
+    organisation_mentions,
+    relabel_mention,
+    resolve_possessives,
+    split_name_list,
+    split_name_lists,
+)
+from articles.ingest.types import KnownEntities
 from tests.test_extract import organisations, people
 
 
@@ -259,3 +278,182 @@ def test_a_place_abbreviation_before_a_name_is_not_part_of_it():
         ]
     )
     assert people(result) == {"Sandra Jackson"}
+
+
+# The passes of build_actors, one at a time, on mentions labelled by hand.
+
+
+def mention(text: str, label: str, before_noun: bool = False) -> Mention:
+    return Mention(0, 0, len(text), text, label, before_noun=before_noun)
+
+
+def texts(mentions: list[Mention]) -> list[str]:
+    return [m.text for m in mentions]
+
+
+def forms_of(actors: list[Actor]) -> list[set[str]]:
+    return [set(actor.forms) for actor in actors]
+
+
+def test_resolve_possessives_strips_a_lost_apostrophe_unless_the_plural_stands_alone():
+    mentions = [
+        mention("Barack Obama", "PERSON"),
+        mention("Obamas", "PERSON", before_noun=True),  # "Obamas plan"
+        mention("Rovers", "ORG"),  # "joined Rovers from": a club's plural name
+        mention("Rovers", "ORG", before_noun=True),
+        mention("Hallmarks", "ORG", before_noun=True),  # "Hallmarks profits"
+    ]
+    resolve_possessives(mentions, {"barack obama", "obama", "obamas", "rovers", "hallmarks"})
+    assert texts(mentions) == ["Barack Obama", "Obama", "Rovers", "Rovers", "Hallmark"]
+
+
+def test_relabel_mention_corrects_the_models_label_by_the_names_shape_and_the_story():
+    cases = [
+        (mention("Pellar Pharma", "PERSON"), "ORG"),
+        (mention("Nikki Haley", "ORG"), "PERSON"),
+        (mention("Port Ardent", "ORG"), "GPE"),
+        (mention("Norvaskan", "ORG"), "NORP"),
+        (mention("Caldera", "PERSON"), "GPE"),
+        (mention("Harwick Institute", "ORG"), "ORG"),
+    ]
+    for m, _label in cases:
+        relabel_mention(m, story_places={"caldera"}, words={"norvaska"})
+    assert [(m.text, m.label) for m, _ in cases] == [(m.text, label) for m, label in cases]
+
+
+def test_group_known_names_joins_curated_names_drops_blocked_ones_and_passes_the_rest_on():
+    known = KnownEntities(
+        people={"ana ruiz": "Ana Ruiz", "ruiz": "Ana Ruiz"},
+        organisations={"fbi": "Federal Bureau of Investigation"},
+        blocked={"Spam Corp"},
+    )
+    cast = Cast()
+    mentions = [
+        mention("Ruiz", "PERSON"),
+        mention("FBI", "ORG"),
+        mention("Spam Corp", "ORG"),
+        mention("Tom Becker", "PERSON"),
+        mention("Ana Ruiz", "ORG"),
+    ]
+    rest = group_known_names(mentions, known, {"spam corp"}, cast)
+    assert texts(rest) == ["Tom Becker"]
+    assert [(a.canonical, a.known) for a in cast.people] == [("Ana Ruiz", True)]
+    assert cast.people[0].forms == {"Ruiz": 1, "Ana Ruiz": 1}
+    assert [a.canonical for a in cast.organisations] == ["Federal Bureau of Investigation"]
+
+
+def test_group_full_names_joins_compatible_first_names_and_curated_people_by_surname():
+    cast = Cast()
+    cast.known_actor(PERSON, "Ana Ruiz")
+    mentions = [
+        mention("Sen. Ana Ruiz", "PERSON"),
+        mention("A. Ruiz", "PERSON"),
+        mention("George H.W. Bush", "PERSON"),
+        mention("George W. Bush", "PERSON"),  # the son: another person
+        mention("Becker", "PERSON"),
+        mention("Harwick Institute", "ORG"),
+    ]
+    rest = group_full_names(mentions, cast)
+    assert texts(rest) == ["Becker", "Harwick Institute"]
+    assert forms_of(cast.people) == [
+        {"Ana Ruiz", "A. Ruiz"}, {"George H.W. Bush"}, {"George W. Bush"}
+    ]
+    assert cast.people[0].known
+    assert len(cast.by_surname["bush"]) == 2
+
+
+def test_group_one_word_people_finds_the_person_a_surname_or_first_name_names():
+    cast = Cast()
+    group_full_names([mention("Tom Becker", "PERSON")], cast)
+    mentions = [
+        mention("Becker", "ORG"),  # any label: a surname of the story is that person
+        mention("Tom", "PERSON"),
+        mention("Kowalczyk", "PERSON"),  # no full name: a one-word person
+        mention("Kowalczyk", "PERSON"),
+        mention("Harwick", "ORG"),
+    ]
+    rest = group_one_word_people(mentions, cast)
+    assert texts(rest) == ["Harwick"]
+    assert [actor.forms for actor in cast.people] == [
+        {"Tom Becker": 1, "Becker": 1, "Tom": 1}, {"Kowalczyk": 2}
+    ]
+    assert cast.one_word_people["kowalczyk"] is cast.people[1]
+
+
+def test_join_surnames_labelled_otherwise_takes_a_one_word_persons_other_labels():
+    cast = Cast()
+    kowalczyk = cast.one_word_person("Kowalczyk")
+    georgia = cast.one_word_person("Georgia")
+    mentions = [
+        mention("Kowalczyk", "ORG"),
+        mention("Kowalczyk", "MISC"),
+        mention("Georgia", "GPE"),  # a place is not the person named after it
+        mention("Harwick", "ORG"),
+    ]
+    rest = join_surnames_labelled_otherwise(mentions, cast)
+    assert texts(rest) == ["Kowalczyk", "Georgia", "Harwick"]
+    assert kowalczyk.forms == {"Kowalczyk": 1}
+    assert not georgia.forms
+
+
+def test_organisation_mentions_keeps_names_of_institutions_only():
+    becker = Actor(kind=PERSON)
+    becker.add(mention("Tom Becker", "PERSON"), "Tom Becker")
+    mentions = [
+        mention("Harwick Institute", "ORG"),
+        mention("Harwick Trust", "GPE"),
+        mention("Becker", "ORG"),  # a person of the story
+        mention("Benghazi", "ORG"),  # a place
+        mention("Medicare", "ORG"),  # a programme
+        mention("Russia and Ukraine", "ORG"),
+        mention("House", "ORG"),
+    ]
+    kept = organisation_mentions(mentions, [becker], words={"senate"})
+    assert texts(kept) == ["Harwick Institute", "House"]
+    assert texts(organisation_mentions(mentions, [becker], words=set())) == [
+        "Harwick Institute"
+    ]
+
+
+def test_group_organisations_merges_keys_acronyms_chambers_and_place_qualified_names():
+    cast = Cast()
+    mentions = [
+        mention(text, "ORG")
+        for text in [
+            "F.B.I.", "FBI", "Federal Bureau of Investigation", "House",
+            "House of Representatives", "State Department", "U.S. State Department",
+        ]
+    ]
+    group_organisations(mentions, cast, story_places=set())
+    assert forms_of(cast.organisations) == [
+        {"Federal Bureau of Investigation", "F.B.I.", "FBI"},
+        {"House of Representatives", "House"},
+        {"U.S. State Department", "State Department"},
+    ]
+    assert sum(len(actor.mentions) for actor in cast.organisations) == len(mentions)
+
+
+def test_name_actors_picks_the_fullest_name_and_drops_empty_and_blocked_actors():
+    cast = Cast()
+    ruiz, harwick = Actor(kind=PERSON), Actor(kind=ORGANISATION)
+    for form in ["Ruiz", "Ana Ruiz", "Ruiz"]:
+        ruiz.add(mention(form, "PERSON"), form)
+    harwick.add(mention("HI", "ORG"), "HI")
+    harwick.add(mention("Harwick Institute", "ORG"), "Harwick Institute")
+    moss = cast.known_actor(PERSON, "Lia Moss")  # a curated name keeps its canonical form
+    moss.add(mention("Moss", "PERSON"), "Moss")
+    unmentioned = cast.known_actor(PERSON, "Omar Haddad")
+    named = name_actors([ruiz, harwick, moss, unmentioned], blocked={"harwick institute"})
+    assert [actor.canonical for actor in named] == ["Ana Ruiz", "Lia Moss"]
+    assert ruiz.aliases == ["Ruiz"]
+
+
+def test_an_actor_absorbing_another_takes_its_mentions_and_adds_up_its_forms():
+    fbi, bureau = Actor(kind=ORGANISATION), Actor(kind=ORGANISATION)
+    for form in ["FBI", "FBI", "F.B.I."]:
+        fbi.add(mention(form, "ORG"), form)
+    bureau.add(mention("FBI", "ORG"), "FBI")
+    bureau.absorb(fbi)
+    assert bureau.forms == {"FBI": 3, "F.B.I.": 1}
+    assert len(bureau.mentions) == 4
+    assert not fbi.mentions and not fbi.forms

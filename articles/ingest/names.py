@@ -75,6 +75,19 @@ class Actor:
     def aliases(self) -> list[str]:
         return sorted(f for f in self.forms if f != self.canonical)
 
+    def add(self, mention: Mention, form: str) -> None:
+        """One more mention of this actor, under the spelling `form`."""
+        self.mentions.append(mention)
+        self.forms[form] = self.forms.get(form, 0) + 1
+
+    def absorb(self, other: "Actor") -> None:
+        """Take over every mention and spelling of `other`, which is left empty."""
+        self.mentions.extend(other.mentions)
+        for form, count in other.forms.items():
+            self.forms[form] = self.forms.get(form, 0) + count
+        other.mentions = []
+        other.forms = {}
+
 
 # "F.B.I.", "U.N.", "N.A.T.O.": capitals each followed by a full stop, the last stop included.
 DOTTED_ACRONYM = re.compile(r"(?:[^\W\d_]\.){2,}")
@@ -552,56 +565,114 @@ def build_actors(
     place_contexts: set[str] = frozenset(),
     named_places: set[str] = frozenset(),
 ) -> list[Actor]:
-    """Group cleaned mentions into people and organisations."""
+    """Group cleaned mentions into people and organisations: names made whole, their labels
+    corrected, then curated names, full person names, one-word people and organisations in
+    turn, each pass taking the mentions it can place and passing on the rest."""
     mentions = named_parts(mentions)
     blocked = {b.lower() for b in known.blocked}
-    all_forms = {m.text.lower() for m in mentions}
-    all_forms |= {m.text.split()[-1].lower() for m in mentions if m.text}
-    # A form that also stands alone ("joined Rovers from") is a real plural, not a possessive.
+    story_forms = _forms_and_last_words(mentions)
+    resolve_possessives(mentions, story_forms)
+    story_places = _story_places(mentions, known, words, place_contexts, named_places)
+    owner_forms = story_places | _person_surnames(mentions) | story_forms
+    for m in mentions:
+        _strip_leading_possessive(m, owner_forms, words)
+        relabel_mention(m, story_places, words)
+
+    cast = Cast()
+    pending = group_known_names(mentions, known, blocked, cast)
+    pending = group_full_names(pending, cast)
+    pending = group_one_word_people(pending, cast)
+    pending = join_surnames_labelled_otherwise(pending, cast)
+    people = [a for a in _drop_stray_words(cast.people) if not _lone_first_name(a)]
+    group_organisations(organisation_mentions(pending, people, words), cast, story_places)
+    return name_actors(people + cast.organisations, blocked)
+
+
+def _forms_and_last_words(mentions: list[Mention]) -> set[str]:
+    """Every lower-cased form of the story and its last word ("trump" of "donald trump")."""
+    forms = {m.text.lower() for m in mentions}
+    return forms | {m.text.split()[-1].lower() for m in mentions if m.text}
+
+
+def _person_surnames(mentions: list[Mention]) -> set[str]:
+    """Last words of the full names the model calls people: "Averin" may own "Averins Party"."""
+    return {m.text.split()[-1].lower() for m in mentions if m.label == "PERSON" and " " in m.text}
+
+
+def resolve_possessives(mentions: list[Mention], story_forms: set[str]) -> None:
+    """"NATOs", "Obamas plan": the story's text lost the apostrophe of a possessive, so a
+    name with a stripped "'s" is the name it belongs to (see `resolve_possessive`). A form
+    that also stands alone in the story ("joined Rovers from") is a real plural."""
     standalone = {m.text.lower() for m in mentions if not m.before_noun}
     standalone |= {m.text.split()[-1].lower() for m in mentions if not m.before_noun and m.text}
     for m in mentions:
-        m.text = resolve_possessive(
-            m.text, all_forms,
-            # "Obamas plan", "Donald Trumps aides": a person's or an organisation's possessive
+        # "Obamas plan", "Donald Trumps aides": a person's or an organisation's possessive
+        owns_next_noun = (
             m.before_noun and m.label in ("ORG", "PERSON")
-            and m.text.lower() not in standalone and m.text.split()[-1].lower() not in standalone,
-            m.label == "PERSON",
+            and m.text.lower() not in standalone and m.text.split()[-1].lower() not in standalone
         )
-    story_places = _story_places(mentions, known, words, place_contexts, named_places)
-    person_surnames = {
-        m.text.split()[-1].lower() for m in mentions if m.label == "PERSON" and " " in m.text
-    }
-    owner_forms = story_places | person_surnames | all_forms
-    for m in mentions:
-        _strip_leading_possessive(m, owner_forms, words)
-        if m.label == "ORG" and " " not in m.text and _is_nationality(m, words):
-            m.label = "NORP"  # "Norvaskan frigates": an adjective of nationality
-        if m.label == "ORG" and m.text.split()[0] in _PLACE_PREFIXES and len(m.text.split()) <= 2:
-            m.label = "GPE"  # "Port Ardent"
-        if m.label == "PERSON" and m.text.split()[-1].lower() in COMPANY_WORDS:
-            m.label = "ORG"  # "Pellar Pharma"
-        elif m.label in ("ORG", "GPE") and person_shaped(m.text):
-            m.label = "PERSON"  # "Carly Fiorina"
-        if m.label in ("ORG", "PERSON") and _is_story_place(m.text, story_places):
-            m.label = "GPE"
+        m.text = resolve_possessive(m.text, story_forms, owns_next_noun, m.label == "PERSON")
 
-    people: list[Actor] = []
-    orgs: list[Actor] = []
-    by_canonical: dict[tuple[str, str], Actor] = {}
 
-    def known_actor(kind: str, canonical: str) -> Actor:
+# "Port Ardent", "Lake Orlen": a place prefix and at most this many words in all is a place.
+_MAX_PREFIXED_PLACE_WORDS = 2
+
+
+def relabel_mention(m: Mention, story_places: set[str], words: set[str]) -> None:
+    """Correct the model's label where the name's shape or the story says otherwise: a
+    nationality or a prefixed place it called an organisation, a company it called a person,
+    a person it called an organisation or a place, a place of this story it called a name."""
+    if m.label == "ORG" and " " not in m.text and _is_nationality(m, words):
+        m.label = "NORP"  # "Norvaskan frigates": an adjective of nationality
+    if (
+        m.label == "ORG" and m.text.split()[0] in _PLACE_PREFIXES
+        and len(m.text.split()) <= _MAX_PREFIXED_PLACE_WORDS
+    ):
+        m.label = "GPE"  # "Port Ardent"
+    if m.label == "PERSON" and m.text.split()[-1].lower() in COMPANY_WORDS:
+        m.label = "ORG"  # "Pellar Pharma"
+    elif m.label in ("ORG", "GPE") and person_shaped(m.text):
+        m.label = "PERSON"  # "Carly Fiorina"
+    if m.label in ("ORG", "PERSON") and _is_story_place(m.text, story_places):
+        m.label = "GPE"
+
+
+@dataclass(slots=True)
+class Cast:
+    """The actors of one story as the passes of `build_actors` find them."""
+
+    people: list[Actor] = field(default_factory=list)
+    organisations: list[Actor] = field(default_factory=list)
+    known: dict[tuple[str, str], Actor] = field(default_factory=dict)  # (kind, lower canonical)
+    by_surname: dict[str, list[Actor]] = field(default_factory=dict)  # lower surname -> people
+    one_word_people: dict[str, Actor] = field(default_factory=dict)  # lower name -> person
+
+    def known_actor(self, kind: str, canonical: str) -> Actor:
+        """The one actor of a curated canonical name, made at its first mention."""
         key = (kind, canonical.lower())
-        if key not in by_canonical:
+        if key not in self.known:
             actor = Actor(kind=kind, canonical=canonical, known=True)
-            by_canonical[key] = actor
-            (people if kind == PERSON else orgs).append(actor)
-        return by_canonical[key]
+            self.known[key] = actor
+            (self.people if kind == PERSON else self.organisations).append(actor)
+        return self.known[key]
 
-    def add(actor: Actor, m: Mention, form: str) -> None:
-        actor.mentions.append(m)
-        actor.forms[form] = actor.forms.get(form, 0) + 1
+    def index_surname(self, actor: Actor, name: str) -> None:
+        self.by_surname.setdefault(_surname(name.split()).lower(), []).append(actor)
 
+    def one_word_person(self, name: str) -> Actor:
+        """The person named by one word ("Kowalczyk" with no full name), made at first use."""
+        key = name.lower()
+        if key not in self.one_word_people:
+            self.one_word_people[key] = Actor(kind=PERSON)
+            self.people.append(self.one_word_people[key])
+        return self.one_word_people[key]
+
+
+def group_known_names(
+    mentions: list[Mention], known: KnownEntities, blocked: set[str], cast: Cast
+) -> list[Mention]:
+    """Names editors curated join their canonical actor, whatever the model called them; a
+    blocked name is dropped. Returns the mentions curation does not place."""
     pending: list[Mention] = []
     for m in mentions:
         lowered = m.text.lower()
@@ -613,104 +684,130 @@ def build_actors(
                 m.label != "KNOWN_ORG" and lowered in known.people
             )
             kind = PERSON if is_person else ORGANISATION
-            add(known_actor(kind, canonical), m, _known_form(m.text, known))
+            cast.known_actor(kind, canonical).add(m, _known_form(m.text, known))
         else:
             pending.append(m)
+    return pending
 
-    # People: full names first, grouped by surname with compatible first names.
-    full: list[tuple[Mention, str]] = []
-    for m in pending:
-        if m.label != "PERSON":
-            continue
-        name = _without_home_place(strip_titles(m.text))
-        if len(name.split()) >= 2 and _person_name(name) and not is_place(name):
-            full.append((m, name))
-    surname_index: dict[str, list[Actor]] = {}
-    for actor in people:  # curated people are reachable by surname too
+
+def group_full_names(mentions: list[Mention], cast: Cast) -> list[Mention]:
+    """Full person names ("Sen. Ana Ruiz", "A. Ruiz") grouped by surname, one person for
+    compatible first names (`_same_person`), curated people included. Full names go first so
+    a lone surname later has someone to join. Returns the mentions that are no full name."""
+    for actor in cast.people:  # curated people are reachable by surname too
         for form in [actor.canonical, *actor.forms]:
             if len(form.split()) >= 2:
-                surname_index.setdefault(_surname(form.split()).lower(), []).append(actor)
-    placed: set[int] = set()
-    for m, name in full:
-        key = _surname(name.split()).lower()
-        for actor in surname_index.get(key, []):
-            if any(_same_person(name, f) for f in [actor.canonical, *actor.forms] if " " in f):
-                break
-        else:
-            actor = Actor(kind=PERSON)
-            people.append(actor)
-            surname_index.setdefault(key, []).append(actor)
-        add(actor, m, name)
-        placed.add(id(m))
-
-    def person_for(text: str) -> Actor | None:
-        """A one-word form that is the surname (or first name) of exactly one person."""
-        candidates = surname_index.get(text.lower(), [])
-        if len({id(a) for a in candidates}) == 1:
-            return candidates[0]
-        if len(candidates) > 1:  # two people share the surname: the more frequent
-            return max(candidates, key=lambda a: len(a.mentions))
-        firsts = [a for a in people if any(f.split()[0] == text for f in a.forms if " " in f)]
-        if len(firsts) == 1:
-            return firsts[0]
-        return _first_surname_of(text, people)
-
-    # One-word forms with any label: a known surname is that person.
-    single_people: dict[str, Actor] = {}
+                cast.index_surname(actor, form)
     rest: list[Mention] = []
-    for m in pending:
-        if id(m) in placed:
+    for m in mentions:
+        name = _full_person_name(m)
+        if name is None:
+            rest.append(m)
             continue
+        namesakes = cast.by_surname.get(_surname(name.split()).lower(), [])
+        actor = next((a for a in namesakes if _same_person_as(name, a)), None)
+        if actor is None:
+            actor = Actor(kind=PERSON)
+            cast.people.append(actor)
+            cast.index_surname(actor, name)
+        actor.add(m, name)
+    return rest
+
+
+def _full_person_name(m: Mention) -> str | None:
+    """The name of a person mention of two words or more, without titles or home place."""
+    if m.label != "PERSON":
+        return None
+    name = _without_home_place(strip_titles(m.text))
+    if len(name.split()) >= 2 and _person_name(name) and not is_place(name):
+        return name
+    return None
+
+
+def _same_person_as(name: str, actor: Actor) -> bool:
+    return any(_same_person(name, f) for f in [actor.canonical, *actor.forms] if " " in f)
+
+
+def group_one_word_people(mentions: list[Mention], cast: Cast) -> list[Mention]:
+    """A one-word form with any label that is a person's surname or first name joins that
+    person; a one-word person the story gives no full name becomes one. Returns the rest."""
+    rest: list[Mention] = []
+    for m in mentions:
         name = strip_titles(m.text) if m.label == "PERSON" else m.text
-        actor = person_for(name) if " " not in name else None
-        if actor is None and m.label in ("ORG", "GPE", "NORP") and " " in name:
-            actor = None
-        if actor is not None:
-            add(actor, m, name)
-        elif m.label == "PERSON" and _person_name(name) and not is_place(name):
-            key = name.lower()
-            if key not in single_people:
-                single_people[key] = Actor(kind=PERSON)
-                people.append(single_people[key])
-            add(single_people[key], m, name)
+        actor = _person_for_word(name, cast) if " " not in name else None
+        if actor is None and m.label == "PERSON" and _person_name(name) and not is_place(name):
+            actor = cast.one_word_person(name)
+        if actor is None:
+            rest.append(m)
+        else:
+            actor.add(m, name)
+    return rest
+
+
+def _person_for_word(word: str, cast: Cast) -> Actor | None:
+    """The person a one-word form names: the surname (or first name) of exactly one person,
+    or of the most mentioned of several."""
+    candidates = cast.by_surname.get(word.lower(), [])
+    if len({id(a) for a in candidates}) == 1:
+        return candidates[0]
+    if len(candidates) > 1:  # two people share the surname: the more frequent
+        return max(candidates, key=lambda a: len(a.mentions))
+    firsts = [a for a in cast.people if any(f.split()[0] == word for f in a.forms if " " in f)]
+    if len(firsts) == 1:
+        return firsts[0]
+    return _first_surname_of(word, cast.people)
+
+
+_NON_PERSON_LABELS = ("GPE", "ORG", "NORP", "LOC", "FAC")
+
+
+def join_surnames_labelled_otherwise(mentions: list[Mention], cast: Cast) -> list[Mention]:
+    """A one-word person the model also labels a place or an organisation elsewhere ("Jones
+    said", "the Jones report") is that person, unless the word is a place. Returns the rest."""
+    rest: list[Mention] = []
+    for m in mentions:
+        person = cast.one_word_people.get(m.text.lower())
+        if person is not None and m.label in _NON_PERSON_LABELS and not is_place(m.text):
+            person.add(m, m.text)
         else:
             rest.append(m)
-    # Late pass: one-word people that are really a surname the model also tagged elsewhere.
-    for m in rest:
-        if m.label in ("GPE", "ORG", "NORP", "LOC", "FAC") and m.text.lower() in single_people:
-            if not is_place(m.text):
-                add(single_people[m.text.lower()], m, m.text)
-                placed.add(id(m))
+    return rest
 
-    # Organisations.
-    people = [a for a in _drop_stray_words(people) if not _lone_first_name(a)]
+
+def organisation_mentions(
+    mentions: list[Mention], people: list[Actor], words: set[str]
+) -> list[Mention]:
+    """The mentions labelled organisations that name one: not a place, not a person of the
+    story, not a law or an event (`org_plausible`); the bare "Navy" or "House" is kept."""
     legislature = bool(words & {"senate", "congress", "representatives", "congressional"})
-    org_mentions = [
-        m for m in rest
-        if id(m) not in placed and m.label == "ORG"
-        and (_looks_like_name(m.text) or _bare_institution(m.text, legislature))
-        and not is_place(m.text) and not _is_place_phrase(m.text)
-    ]
     person_forms = {f.lower() for a in people for f in a.forms}
     person_forms |= {f.split()[-1].lower() for a in people for f in a.forms}
-    org_mentions = [
-        m for m in org_mentions
-        if m.text.lower() not in person_forms
+    return [
+        m for m in mentions
+        if m.label == "ORG"
+        and (_looks_like_name(m.text) or _bare_institution(m.text, legislature))
+        and not is_place(m.text) and not _is_place_phrase(m.text)
+        and m.text.lower() not in person_forms
         and (org_plausible(m.text, person_forms) or _bare_institution(m.text, legislature))
     ]
-    for m in org_mentions:
-        _add_org(orgs, m, add)
-    _chamber_into_full_name(orgs)
-    _merge_orgs(orgs, story_places)
 
-    for actor in people + orgs:
+
+def group_organisations(mentions: list[Mention], cast: Cast, story_places: set[str]) -> None:
+    """Organisation mentions grouped by their key ("F.B.I." is "FBI"), then "House" into
+    "House of Representatives" and acronyms into their spelled-out names."""
+    for m in mentions:
+        _add_org(cast.organisations, m)
+    _chamber_into_full_name(cast.organisations)
+    _merge_orgs(cast.organisations, story_places)
+
+
+def name_actors(actors: list[Actor], blocked: set[str]) -> list[Actor]:
+    """Each actor the story's fullest name for it, dropping actors left without mentions
+    and those whose name an editor blocked."""
+    for actor in actors:
         if not actor.known:
             actor.canonical = _pick_canonical(actor)
-    result = [
-        a for a in people + orgs
-        if a.mentions and a.canonical.lower() not in blocked
-    ]
-    return result
+    return [a for a in actors if a.mentions and a.canonical.lower() not in blocked]
 
 
 _NOT_ORG_ENDINGS = {
@@ -957,17 +1054,17 @@ def _chamber_into_full_name(orgs: list[Actor]) -> None:
 _organisation_key = lru_cache(maxsize=4096)(organisation_key)
 
 
-def _add_org(orgs: list[Actor], m: Mention, add) -> None:
+def _add_org(orgs: list[Actor], m: Mention) -> None:
     """The organisation one of whose forms has the mention's key ("F.B.I." is "FBI"), or a
     new one."""
     key = _organisation_key(m.text)
     for actor in orgs:
         if any(_organisation_key(f) == key for f in actor.forms):
-            add(actor, m, m.text)
+            actor.add(m, m.text)
             return
     actor = Actor(kind=ORGANISATION)
     orgs.append(actor)
-    add(actor, m, m.text)
+    actor.add(m, m.text)
 
 
 def _merge_orgs(orgs: list[Actor], places: set[str]) -> None:
