@@ -457,3 +457,20 @@ def test_an_actor_absorbing_another_takes_its_mentions_and_adds_up_its_forms():
     assert bureau.forms == {"FBI": 3, "F.B.I.": 1}
     assert len(bureau.mentions) == 4
     assert not fbi.mentions and not fbi.forms
+
+
+def test_a_shorter_name_two_organisations_could_own_joins_neither():
+    cast = Cast()
+    mentions = [
+        mention(text, "ORG")
+        for text in ["Board of Health", "Ohio Board of Health", "Texas Board of Health"]
+    ]
+    group_organisations(mentions, cast, story_places=set())
+    assert forms_of(cast.organisations) == [
+        {"Board of Health"}, {"Ohio Board of Health"}, {"Texas Board of Health"}
+    ]
+    without_a_rival = Cast()
+    group_organisations(mentions[:2], without_a_rival, story_places=set())
+    assert forms_of(without_a_rival.organisations) == [
+        {"Ohio Board of Health", "Board of Health"}
+    ]

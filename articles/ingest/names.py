@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import permutations
 
 from .lexicon import (
     FEMALE_NAMES,
@@ -1041,12 +1042,10 @@ def _bare_institution(text: str, legislature: bool) -> bool:
 def _chamber_into_full_name(orgs: list[Actor]) -> None:
     """'House' joins 'House of Representatives' when the story spells the chamber out."""
     full = [a for a in orgs if any(f.lower() == "house of representatives" for f in a.forms)]
-    bare = [a for a in orgs if set(a.forms) == {"House"}]
-    if len(full) == 1 and bare:
-        for actor in bare:
-            full[0].mentions.extend(actor.mentions)
-            full[0].forms["House"] = full[0].forms.get("House", 0) + actor.forms["House"]
-            actor.mentions = []
+    if len(full) == 1:
+        for actor in orgs:
+            if set(actor.forms) == {"House"}:
+                full[0].absorb(actor)
         orgs[:] = [a for a in orgs if a.mentions]
 
 
@@ -1073,40 +1072,56 @@ def _merge_orgs(orgs: list[Actor], places: set[str]) -> None:
     changed = True
     while changed:
         changed = False
-        for a in orgs:
-            for b in orgs:
-                if a is b or not a.mentions or not b.mentions:
-                    continue
-                if _org_same(a, b, orgs, places):
-                    b.mentions.extend(a.mentions)
-                    for form, count in a.forms.items():
-                        b.forms[form] = b.forms.get(form, 0) + count
-                    a.mentions = []
-                    a.forms = {}
-                    changed = True
+        for a, b in permutations(orgs, 2):
+            if a.mentions and b.mentions and _org_same(a, b, orgs, places):
+                b.absorb(a)
+                changed = True
     orgs[:] = [a for a in orgs if a.mentions]
 
 
 def _org_same(a: Actor, b: Actor, orgs: list[Actor], places: set[str]) -> bool:
-    for fa in a.forms:
-        for fb in b.forms:
-            if re.fullmatch(r"[A-Z][A-Z.&]{1,}", fa.replace(".", "")) and " " in fb:
-                if fa.replace(".", "") == initials(fb).upper() and len(fa.replace(".", "")) > 1:
-                    return True
-            ta, tb = fa.split(), fb.split()
-            if len(ta) < len(tb) and [t.lower() for t in tb[-len(ta):]] == [t.lower() for t in ta]:
-                prefix = " ".join(tb[: len(tb) - len(ta)])
-                if is_place(prefix) or prefix.lower() in places | {"the"}:
-                    # Only when the shorter form could belong to no other organisation.
-                    rivals = [
-                        o for o in orgs
-                        if o is not b and o is not a and any(
-                            f.lower().endswith(fa.lower()) and f != fa for f in o.forms
-                        )
-                    ]
-                    if not rivals:
-                        return True
-    return False
+    """Whether `a` is `b` under a shorter name: an acronym of one of its names, or one of
+    its names without a place before it that no other organisation could also own."""
+    return any(
+        _acronym_of(short, full) or (
+            _place_qualified(short, full, places) and not _other_owner(short, a, b, orgs)
+        )
+        for short in a.forms for full in b.forms
+    )
+
+
+# "FBI", "F.B.I.", "AT&T": capitals, full stops and ampersands only.
+_ACRONYM_FORM = re.compile(r"[A-Z][A-Z.&]+")
+
+
+def _acronym_of(short: str, full: str) -> bool:
+    """"FBI" or "F.B.I." of "Federal Bureau of Investigation"."""
+    letters = short.replace(".", "")
+    return (
+        bool(_ACRONYM_FORM.fullmatch(letters)) and " " in full
+        and letters == initials(full).upper()
+    )
+
+
+def _place_qualified(short: str, full: str, places: set[str]) -> bool:
+    """"State Department" of "U.S. State Department" (or of "The State Department"): the
+    longer name is the shorter one with a place before it."""
+    short_words, full_words = short.split(), full.split()
+    if len(short_words) >= len(full_words):
+        return False
+    if [w.lower() for w in full_words[-len(short_words) :]] != [w.lower() for w in short_words]:
+        return False
+    prefix = " ".join(full_words[: len(full_words) - len(short_words)])
+    return is_place(prefix) or prefix.lower() in places or prefix.lower() == "the"
+
+
+def _other_owner(short: str, a: Actor, b: Actor, orgs: list[Actor]) -> bool:
+    """Whether an organisation besides `a` and `b` has a longer name ending in `short`."""
+    ending = short.lower()
+    return any(
+        any(f.lower().endswith(ending) and f != short for f in other.forms)
+        for other in orgs if other is not b and other is not a
+    )
 
 
 def _pick_canonical(actor: Actor) -> str:
@@ -1117,6 +1132,6 @@ def _pick_canonical(actor: Actor) -> str:
             # The fullest form the story uses; frequency breaks ties.
             return max(multi, key=lambda f: (len(f.split()), actor.forms[f], len(f)))
         return max(forms, key=lambda f: (actor.forms[f], len(f)))
-    spelled = [f for f in forms if not re.fullmatch(r"[A-Z][A-Z.&]+", f)]
+    spelled = [f for f in forms if not _ACRONYM_FORM.fullmatch(f)]
     pool = spelled or forms
     return max(pool, key=lambda f: (len(f.split()), actor.forms[f], len(f)))
