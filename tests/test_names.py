@@ -19,6 +19,7 @@ from articles.ingest.names import (
     group_organisations,
     join_surnames_labelled_otherwise,
     name_actors,
+    org_plausible,
     organisation_mentions,
     relabel_mention,
     resolve_possessives,
@@ -474,3 +475,24 @@ def test_a_shorter_name_two_organisations_could_own_joins_neither():
     assert forms_of(without_a_rival.organisations) == [
         {"Ohio Board of Health", "Board of Health"}
     ]
+
+
+def test_org_plausible_refuses_laws_places_events_faiths_and_names_cut_short():
+    plausible = {
+        "Harwick Institute", "Ukraines Harwick Institute", "Harwick-Orlen",
+        "Vallkor Security", "Reuters", "Republican Party", "HuffPost",
+    }
+    refused = {
+        "Medicare",  # a programme
+        "TheTrump",  # words run together around a person of the story
+        "Ukraines Crimean Peninsula",  # a place's possessive, then a place
+        "Hurricane Sandy", "Oval Office",  # a storm, a room
+        "Mormon",  # a faith
+        "Ex-Soviet",  # an adjective
+        "Trump-Zelenskiy",  # a person of the story joined to another name
+        "Social Security",  # a programme in ordinary words
+        "Founders",  # people described
+        "U.S. Department", "Republican House",  # names cut short
+    }
+    person_forms = {"trump"}
+    assert {text for text in plausible | refused if org_plausible(text, person_forms)} == plausible

@@ -839,40 +839,82 @@ def org_plausible(text: str, person_forms: set[str]) -> bool:
         return False
     if _run_together_org(text, person_forms):
         return False
+    text = _without_owning_place(text)
     tokens = text.split()
-    first = tokens[0]
-    if len(tokens) > 1 and first.endswith("s") and is_place(first[:-1]):
-        tokens = tokens[1:]  # "Ukraines Crimean Peninsula"
-        text = " ".join(tokens)
-    if tokens[-1].lower() in _NOT_ORG_ENDINGS or tokens[0].lower() in _NOT_ORG_STARTS:
-        return False
-    if len(tokens) == 1 and tokens[0].lower() in _FAITHS:
-        return False  # "a Mormon", "Catholic voters": a faith, like a nationality
-    if re.match(r"(?i)(ex|pro|anti|non|post|pre)-", text):
-        return False
+    return not (
+        _event_place_or_room(tokens) or _faith(tokens)
+        or _PREFIXED_ADJECTIVE.match(text)
+        or _joined_names(text, person_forms) or _programme_name(tokens)
+        or _people_described(text, tokens) or _name_cut_short(tokens)
+    )
+
+
+def _without_owning_place(text: str) -> str:
+    """"Ukraines Crimean Peninsula" -> "Crimean Peninsula": a place's stripped possessive."""
+    first, *rest = text.split()
+    if rest and first.endswith("s") and is_place(first[:-1]):
+        return " ".join(rest)
+    return text
+
+
+def _event_place_or_room(tokens: list[str]) -> bool:
+    """"Minsk Agreement", "Jordan Valley", "Hurricane Sandy", "Oval Office"."""
+    return tokens[-1].lower() in _NOT_ORG_ENDINGS or tokens[0].lower() in _NOT_ORG_STARTS
+
+
+def _faith(tokens: list[str]) -> bool:
+    """"a Mormon", "Catholic voters": a faith, like a nationality."""
+    return len(tokens) == 1 and tokens[0].lower() in _FAITHS
+
+
+# "Ex-Soviet", "Pro-Kremlin", "Anti-Trump": an adjective.
+_PREFIXED_ADJECTIVE = re.compile(r"(?i)(ex|pro|anti|non|post|pre)-")
+
+
+def _joined_names(text: str, person_forms: set[str]) -> bool:
+    """"Trump-Zelenskiy", "Russia-Ukraine": capitalised names joined by a dash or a slash, one
+    of them a place or a person of the story."""
     parts = [p for p in re.split(r"[-/–]", text) if p]
-    if len(parts) > 1 and all(p[:1].isupper() for p in parts):
-        if any(is_place(p) or p.lower() in person_forms for p in parts):
-            return False
+    return (
+        len(parts) > 1 and all(p[:1].isupper() for p in parts)
+        and any(is_place(p) or p.lower() in person_forms for p in parts)
+    )
+
+
+def _programme_name(tokens: list[str]) -> bool:
+    """"Social Security", "Long-term Care": ordinary words before a programme's head."""
     nouns, adjectives = dictionary_words()
     lowered = [t.lower() for t in tokens]
-    if len(tokens) > 1 and lowered[-1] in _PROGRAMME_HEADS and all(
+    return len(tokens) > 1 and lowered[-1] in _PROGRAMME_HEADS and all(
         w in nouns or w in adjectives for w in lowered[:-1]
-    ):
-        return False  # "Social Security": a programme
-    if (
-        len(tokens) == 1 and len(text) > 3 and text.endswith("s") and not text.isupper()
-        and not text.endswith(("ss", "us")) and lowered[0][:-1] in nouns
-        and lowered[0] not in _INSTITUTIONS
-    ):
-        return False  # "the Founders", "Friends": people described, not an institution
+    )
+
+
+# "Friends", "Founders": a shorter plural word may be an acronym or a name ("Ads", "ICEs").
+_SHORTEST_DESCRIBING_PLURAL = 4
+
+
+def _people_described(text: str, tokens: list[str]) -> bool:
+    """"the Founders", "Friends": a plural ordinary noun describes people, it names no
+    institution (a Latin "-us" and a "-ss" are no plural)."""
+    if len(tokens) != 1:
+        return False
+    word = tokens[0].lower()
+    return (
+        len(text) >= _SHORTEST_DESCRIBING_PLURAL and text.endswith("s") and not text.isupper()
+        and not text.endswith(("ss", "us"))
+        and word[:-1] in dictionary_words()[0] and word not in _INSTITUTIONS
+    )
+
+
+def _name_cut_short(tokens: list[str]) -> bool:
+    """"U.S. Department", "Republican House": places and a party before one ordinary word
+    are a name cut short."""
     while len(tokens) > 1 and tokens[0].lower() in PLACES:
         tokens = tokens[1:]
     if len(tokens) == 2 and tokens[0].lower() in _PARTY_WORDS and tokens[1].lower() != "party":
         tokens = tokens[1:]
-    if len(tokens) == 1 and tokens[0].lower() in NOT_NAMES:
-        return False  # "U.S. Department", "Republican House": a name cut short
-    return True
+    return len(tokens) == 1 and tokens[0].lower() in NOT_NAMES
 
 
 # "Obamacare", "Trumpcare", "Medicare": a programme named after a person or a purpose.
