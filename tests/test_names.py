@@ -11,13 +11,16 @@ from articles.ingest.names import (
     PERSON,
     Actor,
     Cast,
+    LabelVotes,
     Mention,
+    PlaceClues,
     clean_name,
     group_full_names,
     group_known_names,
     group_one_word_people,
     group_organisations,
     join_surnames_labelled_otherwise,
+    label_votes,
     name_actors,
     org_plausible,
     organisation_mentions,
@@ -496,3 +499,31 @@ def test_org_plausible_refuses_laws_places_events_faiths_and_names_cut_short():
     }
     person_forms = {"trump"}
     assert {text for text in plausible | refused if org_plausible(text, person_forms)} == plausible
+
+
+def test_label_votes_counts_the_models_labels_per_lower_cased_form():
+    mentions = [
+        mention("Caldera", "GPE"), mention("CALDERA", "LOC"), mention("Caldera", "ORG"),
+        mention("Obama", "PERSON"), mention("Obama", "NORP"),
+    ]
+    assert label_votes(mentions) == {
+        "caldera": LabelVotes(place=2, named=1, person=0),
+        "obama": LabelVotes(place=0, named=1, person=1),
+    }
+
+
+def test_place_clues_say_which_forms_of_a_story_are_places():
+    clues = PlaceClues(
+        words={"calderan", "minister"},
+        place_heads={"saltmarsh", "jones"},
+        place_contexts={"obama", "ostrava"},
+        named_places={"vell"},
+    )
+    no_votes = LabelVotes()
+    assert clues.say_place("caldera", no_votes)  # its people are named: "Calderan"
+    assert clues.say_place("saltmarsh", LabelVotes(named=1))  # "the Saltmarsh Strait"
+    assert not clues.say_place("jones", LabelVotes(named=2))  # a name more than a place
+    assert clues.say_place("vell", no_votes)
+    assert clues.say_place("ostrava", LabelVotes(person=1))  # "flew to Ostrava"
+    assert not clues.say_place("obama", LabelVotes(person=6))  # "an affront to Obama"
+    assert not clues.say_place("minister", no_votes)

@@ -982,6 +982,67 @@ def _nationality_forms(name: str) -> set[str]:
             base + "ian", name + "s"}
 
 
+@dataclass(slots=True)
+class LabelVotes:
+    """How often the model labels one form of a story a place, and a name (an organisation or
+    a person), of which a person."""
+
+    place: int = 0
+    named: int = 0
+    person: int = 0
+
+
+def label_votes(mentions: list[Mention]) -> dict[str, LabelVotes]:
+    """The model's labels for each lower-cased form of the story, counted."""
+    votes: dict[str, LabelVotes] = {}
+    for m in mentions:
+        vote = votes.setdefault(m.text.lower(), LabelVotes())
+        if m.label in ("GPE", "LOC"):
+            vote.place += 1
+        elif m.label in ("ORG", "PERSON"):
+            vote.named += 1
+            vote.person += m.label == "PERSON"
+    return votes
+
+
+def _institution_or_curated(form: str, known: KnownEntities) -> bool:
+    """"Kremlin", or a name editors curated: never taken for a place of the story."""
+    return form in _INSTITUTIONS or form in known.organisations or form in known.people
+
+
+# A place head the model also calls a name more often than this is no place: "Saltmarsh".
+_MAX_NAMED_VOTES_OF_A_PLACE_HEAD = 1
+# A form this short has no nationality to tell: "Ira", "Ana".
+_SHORTEST_NATION = 4
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceClues:
+    """What a story says of its places besides the model's labels: its words, the first words
+    of its multi-word places ("Saltmarsh" of "the Saltmarsh Strait"), the words it uses where
+    a place goes ("in Caldera") and the places its dateline or text names outright."""
+
+    words: set[str]
+    place_heads: set[str]
+    place_contexts: set[str]
+    named_places: set[str]
+
+    def say_place(self, form: str, vote: LabelVotes) -> bool:
+        """"Caldera" with "Calderan" in the same story, "Saltmarsh" in "the Saltmarsh Strait",
+        a named place, or a form the story puts where a place goes: a country and its people,
+        a place and its features."""
+        return bool(
+            (len(form) >= _SHORTEST_NATION and _nationality_forms(form) - {form + "s"} & self.words)
+            or (form in self.place_heads and vote.named <= _MAX_NAMED_VOTES_OF_A_PLACE_HEAD)
+            or form in self.named_places
+            or (
+                form in self.place_contexts and not form.isupper() and form not in COMPANY_WORDS
+                # "an affront to Obama", with Obama a person six times
+                and not vote.person > max(1, vote.place)
+            )
+        )
+
+
 def _story_places(
     mentions: list[Mention],
     known: KnownEntities,
@@ -989,47 +1050,29 @@ def _story_places(
     place_contexts: set[str],
     named_places: set[str] = frozenset(),
 ) -> set[str]:
-    """Forms the model mostly calls a place in this story, and their nationality forms
-    ('Norvaska' -> 'Norvaskan'), so invented or rare countries are places too."""
-    votes: dict[str, list[int]] = {}  # form -> [place, organisation or person, person]
-    for m in mentions:
-        key = m.text.lower()
-        votes.setdefault(key, [0, 0, 0])
-        if m.label in ("GPE", "LOC"):
-            votes[key][0] += 1
-        elif m.label in ("ORG", "PERSON"):
-            votes[key][1] += 1
-            votes[key][2] += m.label == "PERSON"
+    """Forms the model mostly calls a place in this story, or the story's clues say are
+    places, and their nationality forms ('Norvaska' -> 'Norvaskan'), so invented or rare
+    countries are places too."""
+    votes = label_votes(mentions)
     places = {
-        k for k, (place, other, _person) in votes.items()
-        if place > other and k not in _INSTITUTIONS and k not in known.organisations
-        and k not in known.people
+        form for form, vote in votes.items()
+        if vote.place > vote.named and not _institution_or_curated(form, known)
     }
-    # "Caldera" with "Calderan" in the same story, or "Saltmarsh" in "the Saltmarsh Strait":
-    # a country and its people, a place and its features.
     place_heads = {
         m.text.split()[0].lower() for m in mentions if m.label in ("LOC", "GPE", "FAC")
         and " " in m.text
     }
-    for k in votes:
-        if " " in k or k in _INSTITUTIONS or k in known.organisations or k in known.people:
-            continue
-        if len(k) > 3 and _nationality_forms(k) - {k + "s"} & words:
-            places.add(k)
-        elif k in place_heads and votes[k][1] <= 1:
-            places.add(k)
-        elif k in named_places:
-            places.add(k)
-        elif (
-            k in place_contexts and not k.isupper() and k not in COMPANY_WORDS
-            and not votes[k][2] > max(1, votes[k][0])  # "an affront to Obama", Obama six times
-        ):
-            places.add(k)
-    places |= {k for k in PLACES}
+    clues = PlaceClues(words, place_heads, place_contexts, named_places)
+    places |= {
+        form for form, vote in votes.items()
+        if " " not in form and not _institution_or_curated(form, known)
+        and clues.say_place(form, vote)
+    }
+    places |= PLACES
     derived = set()
-    for k in places:
-        if " " not in k:
-            derived |= _nationality_forms(k)
+    for form in places:
+        if " " not in form:
+            derived |= _nationality_forms(form)
     return places | derived
 
 
