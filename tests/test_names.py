@@ -14,6 +14,7 @@ from articles.ingest.names import (
     LabelVotes,
     Mention,
     PlaceClues,
+    Possession,
     clean_name,
     group_full_names,
     group_known_names,
@@ -26,6 +27,7 @@ from articles.ingest.names import (
     organisation_mentions,
     relabel_mention,
     resolve_possessives,
+    split_inner_possessives,
     split_name_list,
     split_name_lists,
 )
@@ -527,3 +529,32 @@ def test_place_clues_say_which_forms_of_a_story_are_places():
     assert clues.say_place("ostrava", LabelVotes(person=1))  # "flew to Ostrava"
     assert not clues.say_place("obama", LabelVotes(person=6))  # "an affront to Obama"
     assert not clues.say_place("minister", no_votes)
+
+
+def test_a_possessions_labels_follow_its_owner_and_what_it_owns():
+    people = {"benjamin netanyahu", "netanyahu"}
+    assert Possession("Netanyahu", "Likud Party").labels("ORG", people) == ["PERSON", "ORG"]
+    assert Possession("Ukraine", "Defense Ministry").labels("ORG", people) == ["GPE", "ORG"]
+    assert Possession("Univista", "Jorge Ramos").labels("ORG", people) == ["ORG", "PERSON"]
+    # What a person owns names no actor.
+    assert Possession("Netanyahu", "Congressional Testimony").labels("PERSON", people) == [
+        "PERSON", "MISC"
+    ]
+
+
+def test_split_inner_possessives_splits_an_owner_the_story_knows_and_keeps_a_brand():
+    paragraph = "Benjamin Netanyahu said Netanyahu’s Likud Party won; Sam's Club was shut."
+    named = [
+        ("Benjamin Netanyahu", "PERSON"), ("Netanyahu’s Likud Party", "ORG"),
+        ("Sam's Club", "ORG"),
+    ]
+    mentions = [
+        Mention(0, paragraph.index(text), paragraph.index(text) + len(text), text, label)
+        for text, label in named
+    ]
+    split = split_inner_possessives(mentions)
+    assert [(m.text, m.label) for m in split] == [
+        ("Benjamin Netanyahu", "PERSON"), ("Netanyahu", "PERSON"), ("Likud Party", "ORG"),
+        ("Sam's Club", "ORG"),
+    ]
+    assert [paragraph[m.start : m.end] for m in split] == [m.text for m in split]

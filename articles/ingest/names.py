@@ -420,6 +420,24 @@ _INNER_POSSESSIVE = re.compile(r"(.+?)['’]s (\S.*)")
 _OWNED_LABELS = {"ORG": "ORG", "PERSON": "MISC"}
 
 
+@dataclass(frozen=True, slots=True)
+class Possession:
+    """An owner and what it owns, read from one name: "Netanyahu" and "Likud Party"."""
+
+    owner: str
+    owned: str
+
+    def labels(self, label: str, people: set[str]) -> list[str]:
+        """The labels of owner and owned, split from a name the model labelled `label`:
+        the owner is a person the story names, a place, or what the whole was; what a person
+        owns ("Michael Cohen’s Congressional testimony") is not a person."""
+        owner_label = "PERSON" if self.owner.lower() in people else label
+        if is_place(self.owner):
+            owner_label = "GPE"
+        owned_label = "PERSON" if person_shaped(self.owned) else _OWNED_LABELS[label]
+        return [owner_label, owned_label]
+
+
 def split_inner_possessives(mentions: list[Mention]) -> list[Mention]:
     """"Netanyahu’s Likud Party", "Congress’s Office of Compliance", "Univista’s Jorge Ramos":
     an owner and what it owns, two names. The owner must be one the story names elsewhere,
@@ -427,40 +445,34 @@ def split_inner_possessives(mentions: list[Mention]) -> list[Mention]:
     is the name's own ("Sam's Club", "the Sheriff’s Department")."""
     if not any("s " in m.text for m in mentions if m.label in ("PERSON", "ORG")):
         return mentions
-    forms = {m.text.lower() for m in mentions} | {m.text.split()[-1].lower() for m in mentions}
-    people = {m.text.lower() for m in mentions if m.label == "PERSON"}
-    people |= {m.text.split()[-1].lower() for m in mentions if m.label == "PERSON"}
+    forms = _forms_and_last_words(mentions)
+    people = _forms_and_last_words([m for m in mentions if m.label == "PERSON"])
     result: list[Mention] = []
     for m in mentions:
-        parts = _owner_and_owned(m.text, forms - {m.text.lower()}) if m.label in (
-            "PERSON", "ORG"
-        ) else None
-        if parts is None:
+        possession = None
+        if m.label in ("PERSON", "ORG"):
+            possession = _owner_and_owned(m.text, forms - {m.text.lower()})
+        if possession is None:
             result.append(m)
-            continue
-        owner, owned = parts
-        owner_label = "PERSON" if owner.lower() in people else m.label
-        if is_place(owner):
-            owner_label = "GPE"
-        # What a person owns ("Michael Cohen’s Congressional testimony") is not a person.
-        owned_label = "PERSON" if person_shaped(owned) else _OWNED_LABELS[m.label]
-        result.extend(_part_mentions(m, [owner, owned], [owner_label, owned_label]))
+        else:
+            parts = [possession.owner, possession.owned]
+            result.extend(_part_mentions(m, parts, possession.labels(m.label, people)))
     return result
 
 
-def _owner_and_owned(text: str, forms: set[str]) -> tuple[str, str] | None:
+def _owner_and_owned(text: str, forms: set[str]) -> Possession | None:
     """The owner and what it owns in a name holding a possessive, its apostrophe kept
     ("Netanyahu’s Likud Party") or stripped ("Mitt Romneys Medicare", "Congresss Office of
     Compliance"), when `_owner_of` holds; else None."""
     match = _INNER_POSSESSIVE.fullmatch(text)
     if match is not None:
-        return (match[1], match[2]) if _owner_of(match[1], match[2], forms) else None
+        return Possession(match[1], match[2]) if _owner_of(match[1], match[2], forms) else None
     words = text.split()
     for at, word in enumerate(words[:-1]):
         if len(word) > 3 and word.endswith("s") and word.lower() not in _PLURAL_NAME_ENDINGS:
             owner, owned = " ".join([*words[:at], word[:-1]]), " ".join(words[at + 1 :])
             if _owner_of(owner, owned, forms):
-                return owner, owned
+                return Possession(owner, owned)
     return None
 
 
