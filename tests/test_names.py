@@ -15,6 +15,7 @@ from articles.ingest.names import (
     Mention,
     PlaceClues,
     Possession,
+    _strip_leading_possessive,
     clean_name,
     group_full_names,
     group_known_names,
@@ -558,3 +559,18 @@ def test_split_inner_possessives_splits_an_owner_the_story_knows_and_keeps_a_bra
         ("Sam's Club", "ORG"),
     ]
     assert [paragraph[m.start : m.end] for m in split] == [m.text for m in split]
+
+
+def test_a_leading_possessive_goes_when_its_owner_is_the_storys_or_a_countrys():
+    def stripped(text: str, forms: set[str] = frozenset(), words: set[str] = frozenset()):
+        m = mention(text, "ORG")
+        _strip_leading_possessive(m, forms, words)
+        assert text[m.start :] == m.text  # the offset moves with the cleaned text
+        return m.text
+
+    assert stripped("Calderas Ministry of Water", forms={"caldera"}) == "Ministry of Water"
+    assert stripped("Norvaskas Foreign Ministry") == "Foreign Ministry"
+    assert stripped("Vellmars Pellar Pharma", words={"vellmar"}) == "Pellar Pharma"
+    assert stripped("Vellmars Pellar Pharma") == "Vellmars Pellar Pharma"
+    assert stripped("Ivas Foreign Ministry") == "Ivas Foreign Ministry"  # too short to tell
+    assert stripped("Harwick Institute", forms={"harwic"}) == "Harwick Institute"

@@ -1024,8 +1024,9 @@ def _institution_or_curated(form: str, known: KnownEntities) -> bool:
 
 # A place head the model also calls a name more often than this is no place: "Saltmarsh".
 _MAX_NAMED_VOTES_OF_A_PLACE_HEAD = 1
-# A form this short has no nationality to tell: "Ira", "Ana".
-_SHORTEST_NATION = 4
+# A word shorter than this ("Ira", "Wes") is too ambiguous to read as a country, or as an
+# owner whose possessive lost its apostrophe.
+_SHORTEST_NAME_STEM = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -1044,7 +1045,10 @@ class PlaceClues:
         a named place, or a form the story puts where a place goes: a country and its people,
         a place and its features."""
         return bool(
-            (len(form) >= _SHORTEST_NATION and _nationality_forms(form) - {form + "s"} & self.words)
+            (
+                len(form) >= _SHORTEST_NAME_STEM
+                and _nationality_forms(form) - {form + "s"} & self.words
+            )
             or (form in self.place_heads and vote.named <= _MAX_NAMED_VOTES_OF_A_PLACE_HEAD)
             or form in self.named_places
             or (
@@ -1108,20 +1112,33 @@ def _strip_leading_possessive(m: Mention, forms: set[str], words: set[str]) -> N
     if len(tokens) < 2 or not tokens[0].endswith("s") or tokens[0].endswith("ss"):
         return
     stem = tokens[0][:-1].lower()
-    owner_like = (
-        len(stem) > 3
-        and (stem in words or bool(_nationality_forms(stem) - {stem + "s"} & words))
-        and tokens[0].lower() not in _PLURAL_NAME_ENDINGS
-        and tokens[1][:1].isupper()
-        and any(t.lower() in COMPANY_WORDS for t in tokens[1:])
-        and tokens[0].lower() not in COMPANY_WORDS
-    )
-    # "Britains Supreme Court", "Chinas Foreign Ministry": a country's institution.
-    national = tokens[1].lower() in _NATIONAL_INSTITUTION_STARTS and len(stem) > 3
-    if stem in forms or stem in PLACES or owner_like or national:
+    if (
+        stem in forms or stem in PLACES or _owner_before_company(tokens, stem, words)
+        or _national_institution(tokens, stem)
+    ):
         rest = " ".join(tokens[1:])
         m.start += len(m.text) - len(rest)  # the surface and the cleaned text end together
         m.text = rest
+
+
+def _owner_before_company(tokens: list[str], stem: str, words: set[str]) -> bool:
+    """"Vellmars Pellar Pharma": a word of the story (or a country whose people it names)
+    with a stripped possessive (`stem` is the word without it), before a capitalised name
+    holding a company word."""
+    owner = tokens[0].lower()
+    return (
+        len(stem) >= _SHORTEST_NAME_STEM
+        and (stem in words or bool(_nationality_forms(stem) - {stem + "s"} & words))
+        and owner not in _PLURAL_NAME_ENDINGS
+        and tokens[1][:1].isupper()
+        and any(t.lower() in COMPANY_WORDS for t in tokens[1:])
+        and owner not in COMPANY_WORDS
+    )
+
+
+def _national_institution(tokens: list[str], stem: str) -> bool:
+    """"Britains Supreme Court", "Chinas Foreign Ministry": a country's institution."""
+    return tokens[1].lower() in _NATIONAL_INSTITUTION_STARTS and len(stem) >= _SHORTEST_NAME_STEM
 
 
 def _is_place_phrase(text: str) -> bool:
