@@ -5,33 +5,30 @@ No database: extraction is pure. The sentences are made up for these tests.
 """
 
 from articles.ingest.extract import extract
+from articles.ingest.mentions import ORGANISATION, PERSON, Actor, Mention, clean_name
 from articles.ingest.namekeys import alias_problem, is_given_name, organisation_key
-from articles.ingest.names import (
-    ORGANISATION,
-    PERSON,
-    Actor,
-    Cast,
-    LabelVotes,
-    Mention,
-    PlaceClues,
+from articles.ingest.nameparts import (
     Possession,
-    _strip_leading_possessive,
-    clean_name,
-    group_full_names,
-    group_known_names,
-    group_one_word_people,
-    group_organisations,
-    join_surnames_labelled_otherwise,
-    label_votes,
-    name_actors,
-    org_plausible,
-    organisation_mentions,
-    relabel_mention,
-    resolve_possessives,
     split_inner_possessives,
     split_name_list,
     split_name_lists,
 )
+from articles.ingest.names import (
+    Cast,
+    LabelVotes,
+    PlaceClues,
+    _strip_leading_possessive,
+    group_full_names,
+    group_known_names,
+    group_one_word_people,
+    join_surnames_labelled_otherwise,
+    label_votes,
+    name_actors,
+    organisation_mentions,
+    relabel_mention,
+    resolve_possessives,
+)
+from articles.ingest.organisations import group_organisations, org_plausible
 from articles.ingest.types import KnownEntities
 from tests.test_extract import organisations, people
 
@@ -431,7 +428,7 @@ def test_group_organisations_merges_keys_acronyms_chambers_and_place_qualified_n
             "House of Representatives", "State Department", "U.S. State Department",
         ]
     ]
-    group_organisations(mentions, cast, story_places=set())
+    group_organisations(mentions, cast.organisations, story_places=set())
     assert forms_of(cast.organisations) == [
         {"Federal Bureau of Investigation", "F.B.I.", "FBI"},
         {"House of Representatives", "House"},
@@ -472,12 +469,12 @@ def test_a_shorter_name_two_organisations_could_own_joins_neither():
         mention(text, "ORG")
         for text in ["Board of Health", "Ohio Board of Health", "Texas Board of Health"]
     ]
-    group_organisations(mentions, cast, story_places=set())
+    group_organisations(mentions, cast.organisations, story_places=set())
     assert forms_of(cast.organisations) == [
         {"Board of Health"}, {"Ohio Board of Health"}, {"Texas Board of Health"}
     ]
     without_a_rival = Cast()
-    group_organisations(mentions[:2], without_a_rival, story_places=set())
+    group_organisations(mentions[:2], without_a_rival.organisations, story_places=set())
     assert forms_of(without_a_rival.organisations) == [
         {"Ohio Board of Health", "Board of Health"}
     ]
