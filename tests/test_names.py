@@ -17,6 +17,7 @@ from articles.ingest.names import (
     Cast,
     LabelVotes,
     PlaceClues,
+    _story_places,
     _strip_leading_possessive,
     group_full_names,
     group_known_names,
@@ -571,3 +572,15 @@ def test_a_leading_possessive_goes_when_its_owner_is_the_storys_or_a_countrys():
     assert stripped("Vellmars Pellar Pharma") == "Vellmars Pellar Pharma"
     assert stripped("Ivas Foreign Ministry") == "Ivas Foreign Ministry"  # too short to tell
     assert stripped("Harwick Institute", forms={"harwic"}) == "Harwick Institute"
+
+
+def test_story_places_are_the_models_places_and_their_peoples_but_never_an_institution():
+    mentions = [
+        mention("Norvaska", "GPE"), mention("Norvaska", "ORG"), mention("Norvaska", "GPE"),
+        mention("Kremlin", "GPE"),
+        mention("Vellmar", "ORG"),
+    ]
+    curated = KnownEntities(organisations={"vellmar": "Vellmar Holdings"})
+    places = _story_places(mentions, curated, words=set(), place_contexts={"vellmar"})
+    assert {"norvaska", "norvaskan", "ukraine", "ukrainian"} <= places
+    assert not {"kremlin", "vellmar"} & places

@@ -370,6 +370,12 @@ class PlaceClues:
         )
 
 
+# Every story's places include the lexicon's: their nationality forms are worked out once.
+_LEXICON_NATIONALITY_FORMS = frozenset().union(
+    *(nationality_forms(place) for place in PLACES if " " not in place)
+)
+
+
 def _story_places(
     mentions: list[Mention],
     known: KnownEntities,
@@ -395,12 +401,10 @@ def _story_places(
         if " " not in form and not _institution_or_curated(form, known)
         and clues.say_place(form, vote)
     }
-    places |= PLACES
-    derived = set()
-    for form in places:
-        if " " not in form:
-            derived |= nationality_forms(form)
-    return places | derived
+    derived = _LEXICON_NATIONALITY_FORMS.union(
+        *(nationality_forms(form) for form in places - PLACES if " " not in form)
+    )
+    return places | PLACES | derived
 
 
 def _is_story_place(text: str, places: set[str]) -> bool:
