@@ -9,6 +9,7 @@ from articles.ingest.mentions import ORGANISATION, PERSON, Actor, Mention, clean
 from articles.ingest.namekeys import alias_problem, is_given_name, organisation_key
 from articles.ingest.nameparts import (
     Possession,
+    resolve_possessive,
     split_inner_possessives,
     split_name_list,
     split_name_lists,
@@ -584,3 +585,16 @@ def test_story_places_are_the_models_places_and_their_peoples_but_never_an_insti
     places = _story_places(mentions, curated, words=set(), place_contexts={"vellmar"})
     assert {"norvaska", "norvaskan", "ukraine", "ukrainian"} <= places
     assert not {"kremlin", "vellmar"} & places
+
+
+def test_resolve_possessive_reads_a_lost_apostrophe_only_where_a_name_owns_the_s():
+    assert resolve_possessive("NATOs", set()) == "NATO"
+    assert resolve_possessive("Vellmars", {"vellmar"}) == "Vellmar"
+    assert resolve_possessive("Hillary Clintons", {"clinton"}, person=True) == "Hillary Clinton"
+    assert resolve_possessive("Hillary Clintons", {"clinton"}) == "Hillary Clintons"
+    assert resolve_possessive("Obamas", set(), before_noun=True) == "Obama"
+    assert resolve_possessive("Obamas", set()) == "Obamas"
+    # A surname of its own, a word too short, and a double s keep their s.
+    assert resolve_possessive("Chris Stevens", set(), before_noun=True) == "Chris Stevens"
+    assert resolve_possessive("Eds", set(), before_noun=True) == "Eds"
+    assert resolve_possessive("Congress", set(), before_noun=True) == "Congress"

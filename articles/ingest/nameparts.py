@@ -26,26 +26,46 @@ _S_SURNAMES = set(
 )
 
 
+# "Bus", "Gas": a word ending in s shorter than this is no possessive that lost its apostrophe.
+_SHORTEST_POSSESSIVE = 4
+# "Obamas plan": an owner before a noun has a last word of at least this many letters.
+_SHORTEST_OWNER_WORD = 3
+# A last word whose final s is its own, a plural name's or a surname's.
+_NAME_ENDINGS_IN_S = PLURAL_NAME_ENDINGS | _S_SURNAMES
+# "NATOs", "FBIs": capitals before the s.
+_CAPITALS = re.compile(r"[A-Z][A-Z.]+")
+
+
 def resolve_possessive(
     text: str, forms: set[str], before_noun: bool = False, person: bool = False
 ) -> str:
     """'NATOs' -> 'NATO' when the apostrophe was stripped; forms holds lower-cased names."""
-    if len(text) > 3 and text.endswith("s") and not text.endswith(("ss", "'s", "’s")):
-        stem = text[:-1]
-        if re.fullmatch(r"[A-Z][A-Z.]+", stem):  # "NATOs", "FBIs"
-            return stem
-        lowered = stem.lower()
-        last = lowered.split()[-1]
-        if lowered in forms or lowered in PLACES:
-            return stem
-        if person and " " in lowered and last in forms:  # "Hillary Clintons", "Clinton" seen
-            return stem
-        if (
-            before_noun and len(last) > 2
-            and text.split()[-1].lower() not in PLURAL_NAME_ENDINGS | _S_SURNAMES
-        ):
-            return stem
-    return text
+    if (
+        len(text) < _SHORTEST_POSSESSIVE or not text.endswith("s")
+        or text.endswith(("ss", "'s", "’s"))
+    ):
+        return text
+    return text[:-1] if _owner_before_s(text, forms, before_noun, person) else text
+
+
+def _owner_before_s(text: str, forms: set[str], before_noun: bool, person: bool) -> bool:
+    """Whether `text` without its final s is the name the s was a possessive of: capitals
+    ("NATOs"), a name or place of the story, a person's full name whose surname the story
+    uses ("Hillary Clintons"), or any name before a noun ("Obamas plan") whose last word is
+    no plural or surname of its own."""
+    stem = text[:-1]
+    if _CAPITALS.fullmatch(stem):
+        return True
+    lowered = stem.lower()
+    last = lowered.split()[-1]
+    return (
+        lowered in forms or lowered in PLACES
+        or (person and " " in lowered and last in forms)
+        or (
+            before_noun and len(last) >= _SHORTEST_OWNER_WORD
+            and text.split()[-1].lower() not in _NAME_ENDINGS_IN_S
+        )
+    )
 
 
 # ", ", ", and " and " and " between the members of a list of names.
@@ -158,7 +178,10 @@ def _owner_and_owned(text: str, forms: set[str]) -> Possession | None:
         return Possession(match[1], match[2]) if _owner_of(match[1], match[2], forms) else None
     words = text.split()
     for at, word in enumerate(words[:-1]):
-        if len(word) > 3 and word.endswith("s") and word.lower() not in PLURAL_NAME_ENDINGS:
+        if (
+            len(word) >= _SHORTEST_POSSESSIVE and word.endswith("s")
+            and word.lower() not in PLURAL_NAME_ENDINGS
+        ):
             owner, owned = " ".join([*words[:at], word[:-1]]), " ".join(words[at + 1 :])
             if _owner_of(owner, owned, forms):
                 return Possession(owner, owned)

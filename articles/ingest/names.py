@@ -291,6 +291,10 @@ def name_actors(actors: list[Actor], blocked: set[str]) -> list[Actor]:
 _PLACE_PREFIXES = {"Port", "Fort", "Mount", "Lake", "Cape", "Saint", "San", "Santa", "St."}
 
 
+# "Ian" is no people of an "Ia": a shorter base than this is no country's name.
+_SHORTEST_NATION_BASE = 3
+
+
 def _is_nationality(m: Mention, words: set[str]) -> bool:
     """'Norvaskan' when the story also says 'Norvaska' or 'Norvaskas'."""
     text = m.text
@@ -299,7 +303,7 @@ def _is_nationality(m: Mention, words: set[str]) -> bool:
     lowered = text.lower()
     bases = {lowered[:-1], lowered[:-2], lowered[:-3], lowered[:-2] + "a", lowered[:-3] + "a",
              lowered[:-2] + "e", lowered[:-3] + "e", lowered[:-3] + "y"}
-    bases = {b for b in bases if len(b) > 2 and b != lowered}
+    bases = {b for b in bases if len(b) >= _SHORTEST_NATION_BASE and b != lowered}
     if any(b in words or b + "s" in words for b in bases):
         return True
     return m.before_noun and bool(re.search(r"(an|ian|ese|ish)$", text))

@@ -82,6 +82,10 @@ def without_home_place(name: str) -> str:
 GROUP_OF_WORDS = frozenset({"team", "camp", "friends", "supporters", "allies"})
 
 
+# "JFK", "AOC": the initials a person goes by; one longer word in capitals is shouted.
+_LONGEST_INITIALS = 3
+
+
 def person_name(text: str) -> bool:
     """A name for a person: not a photo credit ("Jonathan Ernst/File Photo"), a bracketed
     edit ("Tom] Frieden"), a shouted word ("QUESTION"), a hashtag or a handle, or words run
@@ -92,7 +96,7 @@ def person_name(text: str) -> bool:
         return False
     if any(run_together_word(word) for word in text.split()):
         return False
-    return not (" " not in text and text.isupper() and len(text) > 3)
+    return not (" " not in text and text.isupper() and len(text) > _LONGEST_INITIALS)
 
 
 def _surname_word(word: str) -> bool:
@@ -106,12 +110,16 @@ def _surname_word(word: str) -> bool:
     )
 
 
+# A person's name is a given name and at most this many surname words ("Enrique Peña Nieto").
+_MAX_SURNAME_WORDS = 2
+
+
 def person_shaped(text: str) -> bool:
     """"Nikki Haley", "Enrique Peña Nieto" called an organisation: a given name (one that is
     rarely a surname) and one or two more capitalised words that no organisation ends with is
     a person's name."""
     tokens = text.split()
-    if not 2 <= len(tokens) <= 3 or not title_case(tokens[0]):
+    if not 1 <= len(tokens) - 1 <= _MAX_SURNAME_WORDS or not title_case(tokens[0]):
         return False
     first = tokens[0].lower()
     return (
@@ -184,9 +192,6 @@ _CAPITALISED_RUN = re.compile(rf"(?<![\w'’.-]){_CAPITAL_WORD}(?: {_CAPITAL_WOR
 def capitalised_runs(paragraph: str):
     """(start, end) of each run of two or more capitalised words one space apart."""
     return ((run.start(), run.end()) for run in _CAPITALISED_RUN.finditer(paragraph))
-
-
-_MAX_SURNAME_WORDS = 2
 
 
 def given_name_span(run: str) -> tuple[int, int] | None:
