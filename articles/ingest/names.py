@@ -65,9 +65,9 @@ def build_actors(
     resolve_possessives(mentions, story_forms)
     story_places = _story_places(mentions, known, words, place_contexts, named_places)
     owner_forms = story_places | _person_surnames(mentions) | story_forms
-    for m in mentions:
-        _strip_leading_possessive(m, owner_forms, words)
-        relabel_mention(m, story_places, words)
+    for mention in mentions:
+        _strip_leading_possessive(mention, owner_forms, words)
+        relabel_mention(mention, story_places, words)
 
     cast = Cast()
     pending = group_known_names(mentions, known, blocked, cast)
@@ -92,36 +92,39 @@ def resolve_possessives(mentions: list[Mention], story_forms: set[str]) -> None:
     that also stands alone in the story ("joined Rovers from") is a real plural."""
     standalone = {m.text.lower() for m in mentions if not m.before_noun}
     standalone |= {m.text.split()[-1].lower() for m in mentions if not m.before_noun and m.text}
-    for m in mentions:
+    for mention in mentions:
         # "Obamas plan", "Donald Trumps aides": a person's or an organisation's possessive
         owns_next_noun = (
-            m.before_noun and m.label in ("ORG", "PERSON")
-            and m.text.lower() not in standalone and m.text.split()[-1].lower() not in standalone
+            mention.before_noun and mention.label in ("ORG", "PERSON")
+            and mention.text.lower() not in standalone
+            and mention.text.split()[-1].lower() not in standalone
         )
-        m.text = resolve_possessive(m.text, story_forms, owns_next_noun, m.label == "PERSON")
+        mention.text = resolve_possessive(
+            mention.text, story_forms, owns_next_noun, mention.label == "PERSON"
+        )
 
 
 # "Port Ardent", "Lake Orlen": a place prefix and at most this many words in all is a place.
 _MAX_PREFIXED_PLACE_WORDS = 2
 
 
-def relabel_mention(m: Mention, story_places: set[str], words: set[str]) -> None:
+def relabel_mention(mention: Mention, story_places: set[str], words: set[str]) -> None:
     """Correct the model's label where the name's shape or the story says otherwise: a
     nationality or a prefixed place it called an organisation, a company it called a person,
     a person it called an organisation or a place, a place of this story it called a name."""
-    if m.label == "ORG" and " " not in m.text and _is_nationality(m, words):
-        m.label = "NORP"  # "Norvaskan frigates": an adjective of nationality
+    if mention.label == "ORG" and " " not in mention.text and _is_nationality(mention, words):
+        mention.label = "NORP"  # "Norvaskan frigates": an adjective of nationality
     if (
-        m.label == "ORG" and m.text.split()[0] in _PLACE_PREFIXES
-        and len(m.text.split()) <= _MAX_PREFIXED_PLACE_WORDS
+        mention.label == "ORG" and mention.text.split()[0] in _PLACE_PREFIXES
+        and len(mention.text.split()) <= _MAX_PREFIXED_PLACE_WORDS
     ):
-        m.label = "GPE"  # "Port Ardent"
-    if m.label == "PERSON" and m.text.split()[-1].lower() in COMPANY_WORDS:
-        m.label = "ORG"  # "Pellar Pharma"
-    elif m.label in ("ORG", "GPE") and person_shaped(m.text):
-        m.label = "PERSON"  # "Carly Fiorina"
-    if m.label in ("ORG", "PERSON") and _is_story_place(m.text, story_places):
-        m.label = "GPE"
+        mention.label = "GPE"  # "Port Ardent"
+    if mention.label == "PERSON" and mention.text.split()[-1].lower() in COMPANY_WORDS:
+        mention.label = "ORG"  # "Pellar Pharma"
+    elif mention.label in ("ORG", "GPE") and person_shaped(mention.text):
+        mention.label = "PERSON"  # "Carly Fiorina"
+    if mention.label in ("ORG", "PERSON") and _is_story_place(mention.text, story_places):
+        mention.label = "GPE"
 
 
 @dataclass(slots=True)
@@ -161,19 +164,21 @@ def group_known_names(
     """Names editors curated join their canonical actor, whatever the model called them; a
     blocked name is dropped. Returns the mentions curation does not place."""
     pending: list[Mention] = []
-    for m in mentions:
-        lowered = m.text.lower()
-        if not m.text or lowered in blocked:
+    for mention in mentions:
+        lowered = mention.text.lower()
+        if not mention.text or lowered in blocked:
             continue
-        canonical = m.canonical or known.people.get(lowered) or known.organisations.get(lowered)
+        canonical = (
+            mention.canonical or known.people.get(lowered) or known.organisations.get(lowered)
+        )
         if canonical and canonical.lower() not in blocked:
-            is_person = m.label == "KNOWN_PERSON" or (
-                m.label != "KNOWN_ORG" and lowered in known.people
+            is_person = mention.label == "KNOWN_PERSON" or (
+                mention.label != "KNOWN_ORG" and lowered in known.people
             )
             kind = PERSON if is_person else ORGANISATION
-            cast.known_actor(kind, canonical).add(m, _known_form(m.text, known))
+            cast.known_actor(kind, canonical).add(mention, _known_form(mention.text, known))
         else:
-            pending.append(m)
+            pending.append(mention)
     return pending
 
 
@@ -186,10 +191,10 @@ def group_full_names(mentions: list[Mention], cast: Cast) -> list[Mention]:
             if len(form.split()) >= 2:
                 cast.index_surname(actor, form)
     rest: list[Mention] = []
-    for m in mentions:
-        name = _full_person_name(m)
+    for mention in mentions:
+        name = _full_person_name(mention)
         if name is None:
-            rest.append(m)
+            rest.append(mention)
             continue
         namesakes = cast.by_surname.get(surname(name.split()).lower(), [])
         actor = next((a for a in namesakes if _same_person_as(name, a)), None)
@@ -197,15 +202,15 @@ def group_full_names(mentions: list[Mention], cast: Cast) -> list[Mention]:
             actor = Actor(kind=PERSON)
             cast.people.append(actor)
             cast.index_surname(actor, name)
-        actor.add(m, name)
+        actor.add(mention, name)
     return rest
 
 
-def _full_person_name(m: Mention) -> str | None:
+def _full_person_name(mention: Mention) -> str | None:
     """The name of a person mention of two words or more, without titles or home place."""
-    if m.label != "PERSON":
+    if mention.label != "PERSON":
         return None
-    name = without_home_place(strip_titles(m.text))
+    name = without_home_place(strip_titles(mention.text))
     if len(name.split()) >= 2 and person_name(name) and not is_place(name):
         return name
     return None
@@ -219,15 +224,15 @@ def group_one_word_people(mentions: list[Mention], cast: Cast) -> list[Mention]:
     """A one-word form with any label that is a person's surname or first name joins that
     person; a one-word person the story gives no full name becomes one. Returns the rest."""
     rest: list[Mention] = []
-    for m in mentions:
-        name = strip_titles(m.text) if m.label == "PERSON" else m.text
+    for mention in mentions:
+        name = strip_titles(mention.text) if mention.label == "PERSON" else mention.text
         actor = _person_for_word(name, cast) if " " not in name else None
-        if actor is None and m.label == "PERSON" and person_name(name) and not is_place(name):
+        if actor is None and mention.label == "PERSON" and person_name(name) and not is_place(name):
             actor = cast.one_word_person(name)
         if actor is None:
-            rest.append(m)
+            rest.append(mention)
         else:
-            actor.add(m, name)
+            actor.add(mention, name)
     return rest
 
 
@@ -252,12 +257,15 @@ def join_surnames_labelled_otherwise(mentions: list[Mention], cast: Cast) -> lis
     """A one-word person the model also labels a place or an organisation elsewhere ("Jones
     said", "the Jones report") is that person, unless the word is a place. Returns the rest."""
     rest: list[Mention] = []
-    for m in mentions:
-        person = cast.one_word_people.get(m.text.lower())
-        if person is not None and m.label in _NON_PERSON_LABELS and not is_place(m.text):
-            person.add(m, m.text)
+    for mention in mentions:
+        person = cast.one_word_people.get(mention.text.lower())
+        if (
+            person is not None and mention.label in _NON_PERSON_LABELS
+            and not is_place(mention.text)
+        ):
+            person.add(mention, mention.text)
         else:
-            rest.append(m)
+            rest.append(mention)
     return rest
 
 
@@ -295,9 +303,9 @@ _PLACE_PREFIXES = {"Port", "Fort", "Mount", "Lake", "Cape", "Saint", "San", "San
 _SHORTEST_NATION_BASE = 3
 
 
-def _is_nationality(m: Mention, words: set[str]) -> bool:
+def _is_nationality(mention: Mention, words: set[str]) -> bool:
     """'Norvaskan' when the story also says 'Norvaska' or 'Norvaskas'."""
-    text = m.text
+    text = mention.text
     if text.isupper() or not re.search(r"(an|ian|n|ese|ish)$", text):
         return False
     lowered = text.lower()
@@ -306,7 +314,7 @@ def _is_nationality(m: Mention, words: set[str]) -> bool:
     bases = {b for b in bases if len(b) >= _SHORTEST_NATION_BASE and b != lowered}
     if any(b in words or b + "s" in words for b in bases):
         return True
-    return m.before_noun and bool(re.search(r"(an|ian|ese|ish)$", text))
+    return mention.before_noun and bool(re.search(r"(an|ian|ese|ish)$", text))
 
 
 @dataclass(slots=True)
@@ -322,13 +330,13 @@ class LabelVotes:
 def label_votes(mentions: list[Mention]) -> dict[str, LabelVotes]:
     """The model's labels for each lower-cased form of the story, counted."""
     votes: dict[str, LabelVotes] = {}
-    for m in mentions:
-        vote = votes.setdefault(m.text.lower(), LabelVotes())
-        if m.label in ("GPE", "LOC"):
+    for mention in mentions:
+        vote = votes.setdefault(mention.text.lower(), LabelVotes())
+        if mention.label in ("GPE", "LOC"):
             vote.place += 1
-        elif m.label in ("ORG", "PERSON"):
+        elif mention.label in ("ORG", "PERSON"):
             vote.named += 1
-            vote.person += m.label == "PERSON"
+            vote.person += mention.label == "PERSON"
     return votes
 
 
@@ -425,9 +433,9 @@ _NATIONAL_INSTITUTION_STARTS = {
 }
 
 
-def _strip_leading_possessive(m: Mention, forms: set[str], words: set[str]) -> None:
+def _strip_leading_possessive(mention: Mention, forms: set[str], words: set[str]) -> None:
     """'Calderas Ministry of Water' -> 'Ministry of Water'; 'Averins Party' -> 'Party'."""
-    tokens = m.text.split()
+    tokens = mention.text.split()
     if len(tokens) < 2 or not tokens[0].endswith("s") or tokens[0].endswith("ss"):
         return
     stem = tokens[0][:-1].lower()
@@ -436,8 +444,9 @@ def _strip_leading_possessive(m: Mention, forms: set[str], words: set[str]) -> N
         or _national_institution(tokens, stem)
     ):
         rest = " ".join(tokens[1:])
-        m.start += len(m.text) - len(rest)  # the surface and the cleaned text end together
-        m.text = rest
+        # the surface and the cleaned text end together
+        mention.start += len(mention.text) - len(rest)
+        mention.text = rest
 
 
 def _owner_before_company(tokens: list[str], stem: str, words: set[str]) -> bool:
