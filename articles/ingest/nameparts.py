@@ -93,15 +93,15 @@ def _list_member(part: str) -> bool:
     )
 
 
-def _part_mentions(m: Mention, parts: list[str], labels: list[str]) -> list[Mention]:
+def _part_mentions(mention: Mention, parts: list[str], labels: list[str]) -> list[Mention]:
     """Mentions for the parts of `m.text`, in order, with their offsets in the paragraph."""
     found, at = [], 0
     for part, label in zip(parts, labels, strict=True):
-        at = m.text.index(part, at)
-        start = m.start + at
+        at = mention.text.index(part, at)
+        start = mention.start + at
         found.append(Mention(
-            m.paragraph, start, start + len(part), part, label, m.canonical,
-            m.before_noun and part == parts[-1], m.opens_sentence and at == 0,
+            mention.paragraph, start, start + len(part), part, label, mention.canonical,
+            mention.before_noun and part == parts[-1], mention.opens_sentence and at == 0,
         ))
         at += len(part)
     return found
@@ -111,15 +111,17 @@ def split_name_lists(mentions: list[Mention]) -> list[Mention]:
     """A list the model read as one name ("Tom Becker and Lia Moss") becomes one mention per
     member: a person when the model said so or when every member is shaped like one."""
     result: list[Mention] = []
-    for m in mentions:
-        listed = m.label in ("PERSON", "ORG") and ("," in m.text or " and " in m.text)
-        parts = split_name_list(m.text) if listed else [m.text]
+    for mention in mentions:
+        listed = mention.label in ("PERSON", "ORG") and (
+            "," in mention.text or " and " in mention.text
+        )
+        parts = split_name_list(mention.text) if listed else [mention.text]
         if len(parts) > 1 and (
-            m.label == "PERSON" or all(person_shaped(part) for part in parts)
+            mention.label == "PERSON" or all(person_shaped(part) for part in parts)
         ):
-            result.extend(_part_mentions(m, parts, ["PERSON"] * len(parts)))
+            result.extend(_part_mentions(mention, parts, ["PERSON"] * len(parts)))
         else:
-            result.append(m)
+            result.append(mention)
     return result
 
 
@@ -157,15 +159,15 @@ def split_inner_possessives(mentions: list[Mention]) -> list[Mention]:
     forms = forms_and_last_words(mentions)
     people = forms_and_last_words([m for m in mentions if m.label == "PERSON"])
     result: list[Mention] = []
-    for m in mentions:
+    for mention in mentions:
         possession = None
-        if m.label in ("PERSON", "ORG"):
-            possession = _owner_and_owned(m.text, forms - {m.text.lower()})
+        if mention.label in ("PERSON", "ORG"):
+            possession = _owner_and_owned(mention.text, forms - {mention.text.lower()})
         if possession is None:
-            result.append(m)
+            result.append(mention)
         else:
             parts = [possession.owner, possession.owned]
-            result.extend(_part_mentions(m, parts, possession.labels(m.label, people)))
+            result.extend(_part_mentions(mention, parts, possession.labels(mention.label, people)))
     return result
 
 
@@ -200,9 +202,9 @@ def _owner_of(owner: str, owned: str, forms: set[str]) -> bool:
 
 def label_dotted_acronyms(mentions: list[Mention]) -> None:
     """"F.B.I." and "N.A.T.O." are organisations, whatever the model calls them."""
-    for m in mentions:
-        if m.label in ("GPE", "LOC", "NORP", "PERSON") and is_dotted_acronym(m.text):
-            m.label = "ORG"
+    for mention in mentions:
+        if mention.label in ("GPE", "LOC", "NORP", "PERSON") and is_dotted_acronym(mention.text):
+            mention.label = "ORG"
 
 
 def named_parts(mentions: list[Mention]) -> list[Mention]:

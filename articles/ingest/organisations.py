@@ -172,8 +172,8 @@ def group_organisations(
 ) -> None:
     """Organisation mentions grouped by their key ("F.B.I." is "FBI") into `organisations`,
     then "House" into "House of Representatives" and acronyms into their spelled-out names."""
-    for m in mentions:
-        _add_org(organisations, m)
+    for mention in mentions:
+        _add_org(organisations, mention)
     _chamber_into_full_name(organisations)
     _merge_orgs(organisations, story_places)
 
@@ -192,17 +192,17 @@ def _chamber_into_full_name(orgs: list[Actor]) -> None:
 _organisation_key = lru_cache(maxsize=4096)(organisation_key)
 
 
-def _add_org(orgs: list[Actor], m: Mention) -> None:
+def _add_org(orgs: list[Actor], mention: Mention) -> None:
     """The organisation one of whose forms has the mention's key ("F.B.I." is "FBI"), or a
     new one."""
-    key = _organisation_key(m.text)
+    key = _organisation_key(mention.text)
     for actor in orgs:
         if any(_organisation_key(f) == key for f in actor.forms):
-            actor.add(m, m.text)
+            actor.add(mention, mention.text)
             return
     actor = Actor(kind=ORGANISATION)
     orgs.append(actor)
-    actor.add(m, m.text)
+    actor.add(mention, mention.text)
 
 
 def _merge_orgs(orgs: list[Actor], places: set[str]) -> None:
@@ -211,21 +211,21 @@ def _merge_orgs(orgs: list[Actor], places: set[str]) -> None:
     changed = True
     while changed:
         changed = False
-        for a, b in permutations(orgs, 2):
-            if a.mentions and b.mentions and _org_same(a, b, orgs, places):
-                b.absorb(a)
+        for merged, kept in permutations(orgs, 2):
+            if merged.mentions and kept.mentions and _org_same(merged, kept, orgs, places):
+                kept.absorb(merged)
                 changed = True
     orgs[:] = [a for a in orgs if a.mentions]
 
 
-def _org_same(a: Actor, b: Actor, orgs: list[Actor], places: set[str]) -> bool:
-    """Whether `a` is `b` under a shorter name: an acronym of one of its names, or one of
-    its names without a place before it that no other organisation could also own."""
+def _org_same(merged: Actor, kept: Actor, orgs: list[Actor], places: set[str]) -> bool:
+    """Whether `merged` is `kept` under a shorter name: an acronym of one of its names, or
+    one of its names without a place before it that no other organisation could also own."""
     return any(
         _acronym_of(short, full) or (
-            _place_qualified(short, full, places) and not _other_owner(short, a, b, orgs)
+            _place_qualified(short, full, places) and not _other_owner(short, merged, kept, orgs)
         )
-        for short in a.forms for full in b.forms
+        for short in merged.forms for full in kept.forms
     )
 
 
@@ -262,10 +262,11 @@ def _place_qualified(short: str, full: str, places: set[str]) -> bool:
     return is_place(prefix) or prefix.lower() in places or prefix.lower() == "the"
 
 
-def _other_owner(short: str, a: Actor, b: Actor, orgs: list[Actor]) -> bool:
-    """Whether an organisation besides `a` and `b` has a longer name ending in `short`."""
+def _other_owner(short: str, merged: Actor, kept: Actor, orgs: list[Actor]) -> bool:
+    """Whether an organisation besides `merged` and `kept` has a longer name ending in
+    `short`."""
     ending = short.lower()
     return any(
         any(f.lower().endswith(ending) and f != short for f in other.forms)
-        for other in orgs if other is not b and other is not a
+        for other in orgs if other is not kept and other is not merged
     )
