@@ -15,6 +15,8 @@ _EDGE_PUNCT = " \t,.;:!?\"'“”‘’()[]{}-–—"
 
 @dataclass
 class Mention:
+    """One name in one paragraph, as the model, the editors' names or a rule found it."""
+
     paragraph: int
     start: int  # character offsets within the paragraph
     end: int
@@ -27,6 +29,8 @@ class Mention:
 
 @dataclass
 class Actor:
+    """A person or an organisation of the story: every mention of it and each spelling."""
+
     kind: str  # PERSON or ORGANISATION
     forms: dict[str, int] = field(default_factory=dict)  # surface form -> count
     mentions: list[Mention] = field(default_factory=list)

@@ -147,6 +147,7 @@ class Cast:
         return self.known[key]
 
     def index_surname(self, actor: Actor, name: str) -> None:
+        """Make `actor` findable by the surname of `name`."""
         self.by_surname.setdefault(surname(name.split()).lower(), []).append(actor)
 
     def one_word_person(self, name: str) -> Actor:
@@ -217,6 +218,7 @@ def _full_person_name(mention: Mention) -> str | None:
 
 
 def _same_person_as(name: str, actor: Actor) -> bool:
+    """Whether a full name is the same person as one of the actor's full names."""
     return any(same_person(name, f) for f in [actor.canonical, *actor.forms] if " " in f)
 
 
@@ -420,6 +422,7 @@ def _story_places(
 
 
 def _is_story_place(text: str, places: set[str]) -> bool:
+    """One of the story's places (`_story_places`), "the" or no "the"; never an institution."""
     lowered = text.lower()
     if lowered in INSTITUTIONS:
         return False
@@ -470,6 +473,8 @@ def _national_institution(tokens: list[str], stem: str) -> bool:
 
 
 def _pick_canonical(actor: Actor) -> str:
+    """The fullest spelling the story uses (a person's name of most words, an organisation's
+    spelled out rather than its acronym), frequency and then length breaking ties."""
     forms = list(actor.forms)
     if actor.kind == PERSON:
         multi = [f for f in forms if len(f.split()) >= 2]

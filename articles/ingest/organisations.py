@@ -233,6 +233,7 @@ _ORG_STOP_WORDS = {"of", "for", "and", "the", "in", "on", "&", "to"}
 
 
 def initials(name: str) -> str:
+    """"Federal Bureau of Investigation" -> "FBI": first letters, small words left out."""
     words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ORG_STOP_WORDS]
     return "".join(w[0] for w in words if w[0].isalpha())
 

@@ -38,12 +38,15 @@ def strip_titles(name: str) -> str:
 
 
 def surname(tokens: list[str]) -> str:
+    """The last word of a name's words that is no suffix: "King" of "Martin Luther King Jr."."""
     while len(tokens) > 1 and tokens[-1].lower().strip(",") in NAME_SUFFIXES:
         tokens = tokens[:-1]
     return tokens[-1]
 
 
 def looks_like_name(text: str) -> bool:
+    """Capitalised, no digits, and no ordinary word, page furniture, lost contraction or law:
+    what any person's or organisation's name must be."""
     if not text or not text[0].isupper() or any(ch.isdigit() for ch in text):
         return False
     if text.lower() in NOT_NAMES or is_page_furniture(text) or is_lost_contraction(text):

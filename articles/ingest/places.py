@@ -12,6 +12,7 @@ _WATERS = re.compile(r"(?:sea|gulf|strait|straits|bay) of \S.*|\S.* (?:sea|ocean
 
 
 def is_place(name: str) -> bool:
+    """A place or a nationality of the lexicon, a part of one ("northern Mali") or waters."""
     lowered = name.lower()
     for compass in _COMPASS_WORDS:
         lowered = lowered.removeprefix(compass)
@@ -24,6 +25,8 @@ def is_place(name: str) -> bool:
 
 
 def nationality_forms(name: str) -> set[str]:
+    """What a place's people may be called ("Norvaska" -> "Norvaskan", "Norvaskian"), and its
+    plural."""
     base = name[:-1] if name.endswith(("a", "e", "o")) else name
     return {name + "n", name + "an", name + "ian", name + "ese", name + "i", base + "an",
             base + "ian", name + "s"}
