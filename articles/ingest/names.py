@@ -281,12 +281,19 @@ def organisation_mentions(
     person_forms |= {f.split()[-1].lower() for a in people for f in a.forms}
     return [
         m for m in mentions
-        if m.label == "ORG"
-        and (looks_like_name(m.text) or bare_institution(m.text, legislature))
-        and not is_place(m.text) and not is_place_phrase(m.text)
-        and m.text.lower() not in person_forms
-        and (org_plausible(m.text, person_forms) or bare_institution(m.text, legislature))
+        if m.label == "ORG" and _names_organisation(m.text, person_forms, legislature)
     ]
+
+
+def _names_organisation(text: str, person_forms: set[str], legislature: bool) -> bool:
+    """Whether a name the model calls an organisation is one (see `organisation_mentions`)."""
+    bare = bare_institution(text, legislature)
+    return (
+        (looks_like_name(text) or bare)
+        and not is_place(text) and not is_place_phrase(text)
+        and text.lower() not in person_forms
+        and (bare or org_plausible(text, person_forms))
+    )
 
 
 def name_actors(actors: list[Actor], blocked: set[str]) -> list[Actor]:
