@@ -31,6 +31,7 @@ from articles.ingest.names import (
     resolve_possessives,
 )
 from articles.ingest.organisations import group_organisations, org_plausible
+from articles.ingest.people import Span, capitalised_runs, find_given_name_people, given_name_span
 from articles.ingest.types import KnownEntities
 from tests.test_extract import organisations, people
 
@@ -598,3 +599,29 @@ def test_resolve_possessive_reads_a_lost_apostrophe_only_where_a_name_owns_the_s
     assert resolve_possessive("Chris Stevens", set(), before_noun=True) == "Chris Stevens"
     assert resolve_possessive("Eds", set(), before_noun=True) == "Eds"
     assert resolve_possessive("Congress", set(), before_noun=True) == "Congress"
+
+
+def test_a_given_name_and_a_surname_are_found_in_a_run_of_capitalised_words():
+    paragraph = "Judge Ana Ruiz and the Ana Ruiz Foundation met in Lake Ana."
+    runs = [paragraph[run.start : run.end] for run in capitalised_runs(paragraph)]
+    assert runs == ["Judge Ana Ruiz", "Ana Ruiz Foundation", "Lake Ana"]
+    assert given_name_span("Senator Ana Ruiz") == Span(8, 16)
+    assert given_name_span("Ana M. Ruiz") == Span(0, 11)
+    assert given_name_span("Ana Ruiz Foundation") is None
+    assert given_name_span("Lake Ana") is None
+
+
+def test_find_given_name_people_skips_credit_lines_and_names_already_taken():
+    paragraphs = [
+        "Judge Ana Ruiz met Senator Tom Becker.",
+        "Karin Holm contributed reporting.",
+        "Karin Holm spoke first.",
+    ]
+    becker = paragraphs[0].index("Senator")
+    found = find_given_name_people(
+        paragraphs, skip={1}, taken=lambda index: [(becker, becker + 18)] if index == 0 else []
+    )
+    assert [(m.paragraph, m.text, m.opens_sentence) for m in found] == [
+        (0, "Ana Ruiz", False), (2, "Karin Holm", True)
+    ]
+    assert [paragraphs[m.paragraph][m.start : m.end] for m in found] == ["Ana Ruiz", "Karin Holm"]

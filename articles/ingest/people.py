@@ -2,7 +2,8 @@
 people the model missed altogether (a given name and a surname)."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from .letters import UPPER, run_together_word, title_case
 from .lexicon import (
@@ -192,12 +193,20 @@ _CAPITAL_WORD = rf"[{UPPER}](?:[\w'’-]*[^\W_]|\.)?"
 _CAPITALISED_RUN = re.compile(rf"(?<![\w'’.-]){_CAPITAL_WORD}(?: {_CAPITAL_WORD})+(?![\w'’-])")
 
 
-def capitalised_runs(paragraph: str):
-    """(start, end) of each run of two or more capitalised words one space apart."""
-    return ((run.start(), run.end()) for run in _CAPITALISED_RUN.finditer(paragraph))
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where some words lie in a text: text[start:end]."""
+
+    start: int
+    end: int
 
 
-def given_name_span(run: str) -> tuple[int, int] | None:
+def capitalised_runs(paragraph: str) -> Iterator[Span]:
+    """Each run of two or more capitalised words one space apart."""
+    return (Span(run.start(), run.end()) for run in _CAPITALISED_RUN.finditer(paragraph))
+
+
+def given_name_span(run: str) -> Span | None:
     """Where a person's name lies in a run of capitalised words: titles, then a given name
     and one or two surname words ending the run ("Senator Ana Ruiz"), or None when the run
     holds anything else ("Ana Ruiz Foundation", "Lake Ana")."""
@@ -212,7 +221,7 @@ def given_name_span(run: str) -> tuple[int, int] | None:
     if not person_shaped(_without_initial(clean_name(name))):
         return None
     start = len(" ".join(words[:first])) + (1 if first else 0)
-    return start, start + len(clean_name(name))
+    return Span(start, start + len(clean_name(name)))
 
 
 def _without_initial(name: str) -> str:
@@ -231,13 +240,13 @@ def find_given_name_people(
         if index in skip:
             continue
         spans = None
-        for run_start, run_end in capitalised_runs(paragraph):
-            where = given_name_span(paragraph[run_start:run_end])
+        for run in capitalised_runs(paragraph):
+            where = given_name_span(paragraph[run.start : run.end])
             if where is None:
                 continue
             spans = taken(index) if spans is None else spans
-            if not any(run_start < e and s < run_end for s, e in spans):
-                start, end = run_start + where[0], run_start + where[1]
+            if not any(run.start < e and s < run.end for s, e in spans):
+                start, end = run.start + where.start, run.start + where.end
                 opens = not paragraph[:start].strip() or paragraph[:start].rstrip()[-1] in ".!?"
                 found.append(Mention(index, start, end, paragraph[start:end], "PERSON",
                                      opens_sentence=opens))
