@@ -351,7 +351,7 @@ def test_group_known_names_joins_curated_names_drops_blocked_ones_and_passes_the
 
 def test_group_full_names_joins_compatible_first_names_and_curated_people_by_surname():
     cast = Cast()
-    cast.known_actor(PERSON, "Ana Ruiz")
+    cast.curated_actor(PERSON, "Ana Ruiz")
     mentions = [
         mention("Sen. Ana Ruiz", "PERSON"),
         mention("A. Ruiz", "PERSON"),
@@ -447,9 +447,9 @@ def test_name_actors_picks_the_fullest_name_and_drops_empty_and_blocked_actors()
         ruiz.add(mention(form, "PERSON"), form)
     harwick.add(mention("HI", "ORG"), "HI")
     harwick.add(mention("Harwick Institute", "ORG"), "Harwick Institute")
-    moss = cast.known_actor(PERSON, "Lia Moss")  # a curated name keeps its canonical form
+    moss = cast.curated_actor(PERSON, "Lia Moss")  # a curated name keeps its canonical form
     moss.add(mention("Moss", "PERSON"), "Moss")
-    unmentioned = cast.known_actor(PERSON, "Omar Haddad")
+    unmentioned = cast.curated_actor(PERSON, "Omar Haddad")
     named = name_actors([ruiz, harwick, moss, unmentioned], blocked={"harwick institute"})
     assert [actor.canonical for actor in named] == ["Ana Ruiz", "Lia Moss"]
     assert ruiz.aliases == ["Ruiz"]

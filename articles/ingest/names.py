@@ -133,18 +133,18 @@ class Cast:
 
     people: list[Actor] = field(default_factory=list)
     organisations: list[Actor] = field(default_factory=list)
-    known: dict[tuple[str, str], Actor] = field(default_factory=dict)  # (kind, lower canonical)
+    curated: dict[tuple[str, str], Actor] = field(default_factory=dict)  # (kind, lower name)
     by_surname: dict[str, list[Actor]] = field(default_factory=dict)  # lower surname -> people
     one_word_people: dict[str, Actor] = field(default_factory=dict)  # lower name -> person
 
-    def known_actor(self, kind: str, canonical: str) -> Actor:
+    def curated_actor(self, kind: str, canonical: str) -> Actor:
         """The one actor of a curated canonical name, made at its first mention."""
         key = (kind, canonical.lower())
-        if key not in self.known:
+        if key not in self.curated:
             actor = Actor(kind=kind, canonical=canonical, known=True)
-            self.known[key] = actor
+            self.curated[key] = actor
             (self.people if kind == PERSON else self.organisations).append(actor)
-        return self.known[key]
+        return self.curated[key]
 
     def index_surname(self, actor: Actor, name: str) -> None:
         """Make `actor` findable by the surname of `name`."""
@@ -177,7 +177,7 @@ def group_known_names(
                 mention.label != "KNOWN_ORG" and lowered in known.people
             )
             kind = PERSON if is_person else ORGANISATION
-            cast.known_actor(kind, canonical).add(mention, _known_form(mention.text, known))
+            cast.curated_actor(kind, canonical).add(mention, _known_form(mention.text, known))
         else:
             pending.append(mention)
     return pending
