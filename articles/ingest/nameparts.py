@@ -94,7 +94,7 @@ def _list_member(part: str) -> bool:
 
 
 def _part_mentions(mention: Mention, parts: list[str], labels: list[str]) -> list[Mention]:
-    """Mentions for the parts of `m.text`, in order, with their offsets in the paragraph."""
+    """Mentions for the parts of `mention.text`, in order, with their offsets in the paragraph."""
     found, at = [], 0
     for part, label in zip(parts, labels, strict=True):
         at = mention.text.index(part, at)
