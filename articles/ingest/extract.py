@@ -7,11 +7,19 @@ offsets out. Names editors curated (`KnownEntities`) are matched before the mode
 import re
 from dataclasses import dataclass
 
-from .letters import LOWER, UPPER, run_together_word
 from .lexicon import PLACES, TITLES, WELL_KNOWN_ORGANISATIONS
-from .mentions import ORGANISATION, PERSON, Actor, Mention, clean_name
-from .names import build_actors
-from .people import find_given_name_people
+from .names import (
+    LOWER,
+    ORGANISATION,
+    PERSON,
+    UPPER,
+    Actor,
+    Mention,
+    build_actors,
+    clean_name,
+    find_given_name_people,
+    run_together_word,
+)
 from .pipeline import NO_DEADLINE, Deadline, dictionary_words, load_nlp, parse
 from .quotes import find_quotes
 from .types import Extraction, FoundEntity, KnownEntities
