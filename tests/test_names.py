@@ -4,8 +4,8 @@ dotted acronyms, lists of names, possessives and given names from many languages
 No database: extraction is pure. The sentences are made up for these tests.
 """
 
+from articles.ingest.actors import ORGANISATION, PERSON, Actor, Mention, clean_name
 from articles.ingest.extract import extract
-from articles.ingest.mentions import ORGANISATION, PERSON, Actor, Mention, clean_name
 from articles.ingest.namekeys import alias_problem, is_given_name, organisation_key
 from articles.ingest.nameparts import (
     Possession,

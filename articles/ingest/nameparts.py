@@ -5,8 +5,8 @@ possessive whose apostrophe was lost read as the name it belongs to ("NATOs").""
 import re
 from dataclasses import dataclass
 
+from .actors import Mention, is_dotted_acronym
 from .lexicon import PLACES
-from .mentions import Mention, is_dotted_acronym
 from .organisations import INSTITUTIONS
 from .people import NAME_SUFFIXES, person_shaped
 from .places import is_place

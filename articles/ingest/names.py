@@ -13,9 +13,9 @@ beside it: `mentions` (Mention, Actor, clean_name), `nameparts` (lists and posse
 import re
 from dataclasses import dataclass, field
 
+from .actors import ORGANISATION, PERSON, Actor, Mention, clean_name
 from .letters import LOWER, UPPER, run_together_word
 from .lexicon import PLACES
-from .mentions import ORGANISATION, PERSON, Actor, Mention, clean_name
 from .nameparts import (
     PLURAL_NAME_ENDINGS,
     forms_and_last_words,

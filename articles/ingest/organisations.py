@@ -6,9 +6,9 @@ import re
 from functools import lru_cache
 from itertools import permutations
 
+from .actors import ORGANISATION, Actor, Mention
 from .letters import INNER_CAPITAL
 from .lexicon import GENERIC_ORGANISATION_WORDS, NOT_NAMES, PLACES, PROGRAMMES_AND_LAWS
-from .mentions import ORGANISATION, Actor, Mention
 from .namekeys import organisation_key
 from .pipeline import dictionary_words
 from .places import is_place

@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .actors import Actor, Mention, clean_name
 from .letters import UPPER, run_together_word, title_case
 from .lexicon import (
     FEMALE_NAMES,
@@ -17,7 +18,6 @@ from .lexicon import (
     SURNAME_FIRST_NAMES,
     TITLES,
 )
-from .mentions import Actor, Mention, clean_name
 from .namekeys import is_given_name, middles_agree, suffix
 from .organisations import COMPANY_WORDS, INSTITUTIONS, NOT_ORG_ENDINGS, is_programme_or_law
 from .pipeline import dictionary_words
