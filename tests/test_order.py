@@ -9,6 +9,7 @@ from django.urls import reverse
 from articles import services
 from articles.ingest.order import (
     PAIR_FEATURES,
+    UNARY_FEATURES,
     load_model,
     reading_order,
     story_features,
@@ -49,6 +50,29 @@ def test_a_full_name_comes_before_the_surname_alone():
 
     assert features.pair[1, 0, introduces] > 0
     assert features.pair[0, 1, introduces] == -features.pair[1, 0, introduces]
+
+
+def test_paragraph_cues_read_a_dateline_a_pronoun_opening_and_a_question():
+    dateline = story_features(["WASHINGTON (Reuters) - The Senate voted on Tuesday.", "x y"], "")
+    pronoun = story_features(["He added that the vote would wait?", "x y"], "")
+    column = UNARY_FEATURES.index
+
+    assert dateline.unary[0, column("dateline")] == 1
+    assert dateline.unary[0, column("weekday")] == 1
+    assert dateline.unary[1, column("dateline")] == 0
+    assert pronoun.unary[0, column("starts_pronoun")] == 1
+    assert pronoun.unary[0, column("question")] == 1
+
+
+def test_a_paragraph_repeating_the_title_scores_the_best_overlap():
+    features = story_features(
+        ["Harbour pier opens in June after delays.", "The mayor cut a ribbon."],
+        "Harbour Pier Opens in June",
+    )
+    column = UNARY_FEATURES.index
+
+    assert features.unary[:, column("title_overlap_best")].tolist() == [1, 0]
+    assert features.unary[0, column("title_overlap")] == 1
 
 
 def test_short_and_odd_stories_keep_their_order():

@@ -344,105 +344,168 @@ class _Paragraph:
         )
 
 
+@dataclass
+class _Story:
+    """What the features compare a paragraph with: the title and the story's other paragraphs."""
+
+    read: list[_Paragraph]
+    title_key: str
+    overlap: numpy.ndarray  # share of the title's words in each paragraph
+    chars: numpy.ndarray
+    centrality: numpy.ndarray  # words shared with the other paragraphs, on average
+    introduced_anywhere: set[str]  # surnames some paragraph writes in full
+    defined_anywhere: set[str]  # acronyms some paragraph spells out
+    lone_paragraphs: Counter  # paragraphs using each surname alone
+    acronym_paragraphs: Counter  # paragraphs using each acronym
+
+    @classmethod
+    def read_story(cls, paragraphs, title: str) -> "_Story":
+        read = [_Paragraph.read(paragraph) for paragraph in paragraphs]
+        title_words = _content_words(title.translate(STRIPPED))
+        return cls(
+            read=read,
+            title_key=_letters(title),
+            overlap=numpy.array(
+                [
+                    len(title_words & own.words) / len(title_words) if title_words else 0.0
+                    for own in read
+                ]
+            ),
+            chars=numpy.array([len(own.text) for own in read], dtype=float),
+            centrality=_centrality(read),
+            introduced_anywhere=set().union(*(own.full for own in read)),
+            defined_anywhere=set().union(*(own.defined for own in read)),
+            lone_paragraphs=Counter(word for own in read for word in own.lone),
+            acronym_paragraphs=Counter(word for own in read for word in own.acronyms),
+        )
+
+
+def _centrality(read: list[_Paragraph]) -> numpy.ndarray:
+    """For each paragraph, the mean share of words it has in common with each other one."""
+    centrality = numpy.zeros(len(read))
+    for index, own in enumerate(read):
+        shared = [
+            len(own.words & other.words) / (1 + len(own.words | other.words))
+            for position, other in enumerate(read)
+            if position != index
+        ]
+        centrality[index] = sum(shared) / len(shared) if shared else 0.0
+    return centrality
+
+
 def story_features(
     paragraphs: list[str] | tuple[str, ...], title: str = "", lexicon: Lexicon | None = None
 ) -> StoryFeatures:
     """The features of every paragraph of one story, and of every pair of them."""
     lexicon = lexicon or Lexicon({}, {})
-    read = [_Paragraph.read(paragraph) for paragraph in paragraphs]
-    count = len(read)
-    title_words = _content_words(title.translate(STRIPPED))
-    title_key = _letters(title)
-    introduced_anywhere = set().union(*(own.full for own in read))
-    defined_anywhere = set().union(*(own.defined for own in read))
-    lone_paragraphs = Counter(word for own in read for word in own.lone)
-    acronym_paragraphs = Counter(word for own in read for word in own.acronyms)
-
-    overlap = numpy.array(
-        [len(title_words & own.words) / len(title_words) if title_words else 0.0 for own in read]
-    )
-    chars = numpy.array([len(own.text) for own in read], dtype=float)
-    centrality = numpy.zeros(count)
-    for index in range(count):
-        shared = [
-            len(read[index].words & read[other].words)
-            / (1 + len(read[index].words | read[other].words))
-            for other in range(count)
-            if other != index
-        ]
-        centrality[index] = sum(shared) / len(shared) if shared else 0.0
-
-    chars_z, centrality_z = _z(chars), _z(centrality)
-    unary = numpy.zeros((count, len(UNARY_FEATURES)))
-    for index, own in enumerate(read):
-        text, lower = own.text, own.text.lower()
-        word_count = max(len(text.split()), 1)
-        lone_elsewhere = {word for word in own.full if lone_paragraphs[word] > (word in own.lone)}
-        acronyms_elsewhere = {
-            word for word in own.defined if acronym_paragraphs[word] > (word in own.acronyms)
-        }
-        word_position, word_opening, start_position = _lexical(text, lexicon)
+    story = _Story.read_story(paragraphs, title)
+    chars_z, centrality_z = _z(story.chars), _z(story.centrality)
+    unary = numpy.zeros((len(story.read), len(UNARY_FEATURES)))
+    for index, own in enumerate(story.read):
         values = {
-            "word_position": word_position,
-            "word_opening": word_opening,
-            "start_position": start_position,
-            "title_overlap": overlap[index],
-            "title_overlap_best": float(count > 1 and overlap[index] == overlap.max() > 0),
-            "log_chars": math.log1p(chars[index]) / 6,
+            **_lexical_features(own.text, lexicon),
+            **_title_features(story, index),
+            "log_chars": math.log1p(story.chars[index]) / 6,
             "chars_z": chars_z[index],
             "centrality_z": centrality_z[index],
-            "dateline": float(bool(DATELINE.match(text))),
-            "outlet_tag": float(bool(OUTLET_TAG.search(text[:80]))),
-            "editorial": float(bool(EDITORIAL.match(text))),
-            "starts_indefinite": float(bool(INDEFINITE_START.match(text))),
-            "is_title": float(bool(title_key) and _letters(text) == title_key),
-            "starts_contrast": float(bool(CONTRAST.match(text))),
-            "starts_addition": float(bool(ADDITION.match(text))),
-            "starts_time": float(bool(TIME_LATER.match(text))),
-            "starts_pronoun": float(bool(PRONOUN_START.match(text))),
-            "starts_quote": float(text.startswith('"')),
-            "starts_name": float(
-                bool(FULL_NAME.match(text)) and text.split(" ", 1)[0] not in NOT_A_NAME_START
-            ),
-            "quoted": min(text.count('"'), 4) / 4,
-            "said": min(len(SAID.findall(lower)), 3) / 3,
-            "said_at_end": float(bool(SAID_AT_END.search(text))),
-            "pronoun_said": float(bool(PRONOUN_SAID.search(lower))),
-            "added": min(len(ADDED.findall(lower)), 3) / 3,
-            "credit": float(bool(CREDIT.search(text))),
-            "furniture": float(bool(FURNITURE.search(text))),
-            "caption": float(bool(CAPTION.search(text))),
-            "weekday": float(bool(WEEKDAY.search(text))),
-            "recent": float(bool(RECENT.search(lower))),
-            "background": min(len(BACKGROUND.findall(lower)), 3) / 3,
-            "years": min(len(YEAR.findall(text)), 3) / 3,
-            "question": float("?" in text),
-            "digits": min(len(DIGIT.findall(text)) / max(len(text), 1), 0.2) * 5,
-            "short": float(word_count < 8),
-            "ends_colon": float(text.endswith(":")),
-            "names_introduced": min(len(lone_elsewhere), 3) / 3,
-            "surnames_used": min(len((own.lone & introduced_anywhere) - own.full), 3) / 3,
-            "acronyms_defined": float(bool(acronyms_elsewhere)),
-            "acronyms_used": float(bool((own.acronyms & defined_anywhere) - own.defined)),
+            **_cue_features(own.text),
+            **_name_features(story, own),
         }
         unary[index] = [values[name] for name in UNARY_FEATURES]
+    evidence = _pair_evidence(story.read, unary[:, STARTS_PRONOUN] > 0)
+    return StoryFeatures(unary=unary, pair=evidence - evidence.transpose(1, 0, 2))
 
-    evidence = numpy.zeros((count, count, len(PAIR_FEATURES)))
-    starts_pronoun = unary[:, STARTS_PRONOUN] > 0
+
+def _lexical_features(text: str, lexicon: Lexicon) -> dict[str, float]:
+    word_position, word_opening, start_position = _lexical(text, lexicon)
+    return {
+        "word_position": word_position,
+        "word_opening": word_opening,
+        "start_position": start_position,
+    }
+
+
+def _title_features(story: _Story, index: int) -> dict[str, float]:
+    """How much of the title a paragraph repeats, and whether it is the title itself."""
+    overlap = story.overlap
+    return {
+        "title_overlap": overlap[index],
+        "title_overlap_best": float(len(overlap) > 1 and overlap[index] == overlap.max() > 0),
+        "is_title": float(
+            bool(story.title_key) and _letters(story.read[index].text) == story.title_key
+        ),
+    }
+
+
+def _cue_features(text: str) -> dict[str, float]:
+    """The paragraph's own habits: how it opens, whom it quotes, what it dates or credits."""
+    lower = text.lower()
+    return {
+        "dateline": float(bool(DATELINE.match(text))),
+        "outlet_tag": float(bool(OUTLET_TAG.search(text[:80]))),
+        "editorial": float(bool(EDITORIAL.match(text))),
+        "starts_indefinite": float(bool(INDEFINITE_START.match(text))),
+        "starts_contrast": float(bool(CONTRAST.match(text))),
+        "starts_addition": float(bool(ADDITION.match(text))),
+        "starts_time": float(bool(TIME_LATER.match(text))),
+        "starts_pronoun": float(bool(PRONOUN_START.match(text))),
+        "starts_quote": float(text.startswith('"')),
+        "starts_name": float(_starts_with_full_name(text)),
+        "quoted": min(text.count('"'), 4) / 4,
+        "said": min(len(SAID.findall(lower)), 3) / 3,
+        "said_at_end": float(bool(SAID_AT_END.search(text))),
+        "pronoun_said": float(bool(PRONOUN_SAID.search(lower))),
+        "added": min(len(ADDED.findall(lower)), 3) / 3,
+        "credit": float(bool(CREDIT.search(text))),
+        "furniture": float(bool(FURNITURE.search(text))),
+        "caption": float(bool(CAPTION.search(text))),
+        "weekday": float(bool(WEEKDAY.search(text))),
+        "recent": float(bool(RECENT.search(lower))),
+        "background": min(len(BACKGROUND.findall(lower)), 3) / 3,
+        "years": min(len(YEAR.findall(text)), 3) / 3,
+        "question": float("?" in text),
+        "digits": min(len(DIGIT.findall(text)) / max(len(text), 1), 0.2) * 5,
+        "short": float(max(len(text.split()), 1) < 8),
+        "ends_colon": float(text.endswith(":")),
+    }
+
+
+def _starts_with_full_name(text: str) -> bool:
+    return bool(FULL_NAME.match(text)) and text.split(" ", 1)[0] not in NOT_A_NAME_START
+
+
+def _name_features(story: _Story, own: _Paragraph) -> dict[str, float]:
+    """Whether the paragraph introduces names and acronyms others use, or uses them."""
+    lone_elsewhere = {
+        word for word in own.full if story.lone_paragraphs[word] > (word in own.lone)
+    }
+    acronyms_elsewhere = {
+        word for word in own.defined if story.acronym_paragraphs[word] > (word in own.acronyms)
+    }
+    return {
+        "names_introduced": min(len(lone_elsewhere), 3) / 3,
+        "surnames_used": min(len((own.lone & story.introduced_anywhere) - own.full), 3) / 3,
+        "acronyms_defined": float(bool(acronyms_elsewhere)),
+        "acronyms_used": float(bool((own.acronyms & story.defined_anywhere) - own.defined)),
+    }
+
+
+def _pair_evidence(read: list[_Paragraph], starts_pronoun: numpy.ndarray) -> numpy.ndarray:
+    """For every ordered pair, the signs that the first paragraph comes before the second:
+    it names in full whom the second calls by surname only, spells out an acronym the second
+    uses alone, names the person a pronoun opening the second needs, or introduces ("a bill")
+    what the second refers back to ("the bill")."""
+    evidence = numpy.zeros((len(read), len(read), len(PAIR_FEATURES)))
     for first, earlier in enumerate(read):
         for second, later in enumerate(read):
-            if first == second:
-                continue
-            # "earlier" comes first when it names in full whom "later" calls by surname only,
-            # spells out an acronym "later" uses alone, names the person a pronoun opening
-            # "later" needs, or introduces ("a bill") what "later" refers back to ("the bill").
-            evidence[first, second] = (
-                min(len((earlier.full & later.lone) - later.full), 2),
-                float(bool((earlier.defined & later.acronyms) - later.defined)),
-                float(bool(earlier.full) and starts_pronoun[second] and not later.full),
-                min(len((earlier.introduced & later.referred) - later.introduced), 2),
-            )
-    return StoryFeatures(unary=unary, pair=evidence - evidence.transpose(1, 0, 2))
+            if first != second:
+                evidence[first, second] = (
+                    min(len((earlier.full & later.lone) - later.full), 2),
+                    float(bool((earlier.defined & later.acronyms) - later.defined)),
+                    float(bool(earlier.full) and starts_pronoun[second] and not later.full),
+                    min(len((earlier.introduced & later.referred) - later.introduced), 2),
+                )
+    return evidence
 
 
 def _z(values: numpy.ndarray) -> numpy.ndarray:
