@@ -247,7 +247,7 @@ def junk_reasons(
 ) -> list[str]:
     """Why an entry may not be a person or an organisation at all (empty: no reason)."""
     from articles.ingest.lexicon import FEMALE_NAMES, MALE_NAMES, NATIONALITIES
-    from articles.ingest.names import is_place
+    from articles.ingest.places import is_place
 
     reasons = []
     words = name.split()

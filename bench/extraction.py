@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from articles.ingest.extract import extract, load_nlp  # noqa: E402
-from articles.ingest.names import strip_titles  # noqa: E402
 from articles.ingest.order import reading_order  # noqa: E402
 from articles.ingest.parse import parse  # noqa: E402
+from articles.ingest.people import strip_titles  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -417,7 +417,7 @@ def test_pronoun_stays_unresolved_when_a_surname_comes_before_the_full_name():
 
 
 def test_paragraph_order_evidence():
-    from articles.ingest.names import PERSON, Actor, Mention
+    from articles.ingest.actors import PERSON, Actor, Mention
     from articles.ingest.quotes import paragraphs_look_ordered
 
     def person(*mentions):
@@ -1388,7 +1388,7 @@ def test_curated_hits_need_a_capital_unless_a_phrase_and_the_longest_wins():
 
 
 def _person(canonical, *forms, mentions=()):
-    from articles.ingest.names import PERSON, Actor
+    from articles.ingest.actors import PERSON, Actor
 
     return Actor(
         kind=PERSON, canonical=canonical, forms={form: 1 for form in (canonical, *forms)},
@@ -1397,8 +1397,8 @@ def _person(canonical, *forms, mentions=()):
 
 
 def test_document_pass_claims_later_surnames_and_leaves_credit_lines_alone():
+    from articles.ingest.actors import Mention
     from articles.ingest.extract import _document_pass
-    from articles.ingest.names import Mention
 
     paragraphs = [
         "Helena Marsh opened the harbour.",
@@ -1425,8 +1425,8 @@ def test_unshared_surnames_and_forms_longest_first():
 
 
 def test_mention_spans_groups_the_actors_mentions_by_paragraph():
+    from articles.ingest.actors import Mention
     from articles.ingest.extract import _mention_spans
-    from articles.ingest.names import Mention
 
     actor = _person("Ida Brenn", mentions=[
         Mention(0, 0, 9, "Ida Brenn", "PERSON"), Mention(2, 4, 9, "Brenn", "DOC"),
@@ -1513,8 +1513,8 @@ def test_story_words_lists_capitalised_words_and_places_the_wording_marks():
 
 
 def test_extraction_orders_entities_by_first_mention_in_the_whole_body():
+    from articles.ingest.actors import ORGANISATION, Actor, Mention
     from articles.ingest.extract import _extraction, _paragraph_offsets
-    from articles.ingest.names import ORGANISATION, Actor, Mention
 
     assert _paragraph_offsets([5, 0, 7]) == [0, 6, 7]
     late = _person("Ida Brenn", mentions=[Mention(1, 0, 9, "Ida Brenn", "PERSON")])
@@ -1561,7 +1561,7 @@ def test_gender_from_cues_and_from_a_first_name():
 
 
 def test_collect_titles_fills_titles_and_gender_of_people_only():
-    from articles.ingest.names import ORGANISATION, Actor, Mention
+    from articles.ingest.actors import ORGANISATION, Actor, Mention
     from articles.ingest.titles import collect_titles
 
     doc = _doc("Kremlin spokesman Dmitry Peskov spoke. Helena Marsh, the mayor, agreed.")

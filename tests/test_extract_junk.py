@@ -6,8 +6,9 @@ junk is absent and a real name beside it is still found.
 No database: extraction is pure.
 """
 
+from articles.ingest.actors import ORGANISATION, Mention
 from articles.ingest.extract import extract
-from articles.ingest.names import ORGANISATION, Mention, build_actors
+from articles.ingest.names import build_actors
 from articles.ingest.types import KnownEntities
 
 

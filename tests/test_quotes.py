@@ -7,8 +7,8 @@ whole of `extract`; these pin each pass's own output.
 import pytest
 
 from articles.ingest import quote_candidates, quote_speakers, quotes
+from articles.ingest.actors import PERSON, Actor, Mention
 from articles.ingest.extract import extract
-from articles.ingest.names import PERSON, Actor, Mention
 from articles.ingest.pipeline import parse
 from articles.ingest.types import FoundQuote
 

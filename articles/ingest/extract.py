@@ -7,19 +7,12 @@ offsets out. Names editors curated (`KnownEntities`) are matched before the mode
 import re
 from dataclasses import dataclass
 
+from .actors import ORGANISATION, PERSON, Actor, Mention, clean_name
+from .letters import LOWER, UPPER
 from .lexicon import PLACES, WELL_KNOWN_ORGANISATIONS
 from .mentions import is_headline, model_mentions, overlaps
-from .names import (
-    LOWER,
-    ORGANISATION,
-    PERSON,
-    UPPER,
-    Actor,
-    Mention,
-    build_actors,
-    clean_name,
-    find_given_name_people,
-)
+from .names import build_actors
+from .people import find_given_name_people
 from .pipeline import NO_DEADLINE, Deadline, load_nlp, parse
 from .quotes import find_quotes
 from .titles import collect_titles

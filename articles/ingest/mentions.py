@@ -9,8 +9,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .actors import Mention, clean_name
+from .letters import run_together_word
 from .lexicon import TITLES
-from .names import Mention, clean_name, run_together_word
 from .pipeline import dictionary_words
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}

@@ -6,23 +6,20 @@ most of that: a surname of a full person name is that person everywhere in the s
 possessive is the name it belongs to, and places never become actors.
 
 `build_actors` runs that pass as a sequence of named steps. What a step asks of one name lives
-beside it: `mentions` (Mention, Actor, clean_name), `nameparts` (lists and possessives),
+beside it: `actors` (Mention, Actor, clean_name), `nameparts` (lists and possessives),
 `people`, `organisations`, `places` and `letters`.
 """
 
 import re
 from dataclasses import dataclass, field
 
-from .actors import ORGANISATION, PERSON, Actor, Mention, clean_name
-from .letters import LOWER, UPPER, run_together_word
+from .actors import ORGANISATION, PERSON, Actor, Mention
 from .lexicon import PLACES
 from .nameparts import (
     PLURAL_NAME_ENDINGS,
     forms_and_last_words,
     named_parts,
     resolve_possessive,
-    split_name_list,
-    split_name_lists,
 )
 from .organisations import (
     ACRONYM_FORM,
@@ -34,7 +31,6 @@ from .organisations import (
 )
 from .people import (
     drop_stray_words,
-    find_given_name_people,
     first_surname_of,
     lone_first_name,
     looks_like_name,
@@ -47,18 +43,6 @@ from .people import (
 )
 from .places import is_place, is_place_phrase, nationality_forms
 from .types import KnownEntities
-
-__all__ = [
-    # This module's passes, in the order build_actors runs them.
-    "build_actors", "resolve_possessives", "relabel_mention", "Cast", "group_known_names",
-    "group_full_names", "group_one_word_people", "join_surnames_labelled_otherwise",
-    "organisation_mentions", "name_actors", "LabelVotes", "label_votes", "PlaceClues",
-    # What extract.py, quotes.py, bench/ and the tests import from here; each lives in the
-    # module named in the docstring.
-    "LOWER", "ORGANISATION", "PERSON", "UPPER", "Actor", "Mention", "clean_name",
-    "find_given_name_people", "is_place", "run_together_word", "split_name_list",
-    "split_name_lists", "strip_titles",
-]
 
 
 def _known_form(text: str, known: KnownEntities) -> str:

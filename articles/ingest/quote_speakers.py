@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from .actors import ORGANISATION, PERSON, Actor
 from .lexicon import NATIONALITIES, PLACES, ROLE_NOUNS, ROLE_SYNONYMS
-from .names import ORGANISATION, PERSON, Actor
 from .pipeline import lemma
 from .quote_candidates import PRONOUNS, Candidate
 from .types import FoundQuote

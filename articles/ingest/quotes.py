@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from .names import PERSON, Actor
+from .actors import PERSON, Actor
 from .pipeline import lemma
 from .quote_candidates import (
     FIRST_PERSON,

@@ -7,8 +7,8 @@ and a pronoun ("she said") to the person the story named.
 
 import re
 
+from .actors import PERSON, Actor
 from .lexicon import FEMALE_CUES, FEMALE_NAMES, MALE_CUES, MALE_NAMES
-from .names import PERSON, Actor
 
 FEMALE = "female"
 MALE = "male"
