@@ -9,6 +9,8 @@ from .places import is_place
 
 PERSON = "person"
 ORGANISATION = "organisation"
+KNOWN_PERSON = "KNOWN_PERSON"  # `Mention.label` of a curated person's name
+KNOWN_ORG = "KNOWN_ORG"  # `Mention.label` of a curated or built-in organisation's name
 
 _EDGE_PUNCT = " \t,.;:!?\"'“”‘’()[]{}-–—"
 
@@ -21,7 +23,7 @@ class Mention:
     start: int  # character offsets within the paragraph
     end: int
     text: str  # cleaned surface form
-    label: str  # the model's label, or "KNOWN_PERSON" / "KNOWN_ORG"
+    label: str  # the model's label, or KNOWN_PERSON / KNOWN_ORG
     canonical: str | None = None  # from KnownEntities
     before_noun: bool = False  # a lower-case noun follows: "Supreme Courts ruling"
     opens_sentence: bool = False  # the first word of its sentence

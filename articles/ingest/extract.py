@@ -7,7 +7,7 @@ offsets out. Names editors curated (`KnownEntities`) are matched before the mode
 import re
 from dataclasses import dataclass
 
-from .actors import ORGANISATION, PERSON, Actor, Mention, clean_name
+from .actors import KNOWN_ORG, KNOWN_PERSON, ORGANISATION, PERSON, Actor, Mention, clean_name
 from .letters import LOWER, UPPER
 from .lexicon import PLACES, WELL_KNOWN_ORGANISATIONS
 from .mentions import is_headline, model_mentions, overlaps
@@ -103,10 +103,6 @@ def _blank_dateline(text: str) -> str:
     ):
         return text
     return " " * match.end() + text[match.end():]
-
-
-KNOWN_PERSON = "KNOWN_PERSON"  # `Mention.label` of a curated person's name
-KNOWN_ORG = "KNOWN_ORG"  # `Mention.label` of a curated or built-in organisation's name
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ beside it: `actors` (Mention, Actor, clean_name), `nameparts` (lists and possess
 import re
 from dataclasses import dataclass, field
 
-from .actors import ORGANISATION, PERSON, Actor, Mention
+from .actors import KNOWN_ORG, KNOWN_PERSON, ORGANISATION, PERSON, Actor, Mention
 from .lexicon import PLACES
 from .nameparts import (
     PLURAL_NAME_ENDINGS,
@@ -178,8 +178,8 @@ def group_known_names(
             mention.canonical or known.people.get(lowered) or known.organisations.get(lowered)
         )
         if canonical and canonical.lower() not in blocked:
-            is_person = mention.label == "KNOWN_PERSON" or (
-                mention.label != "KNOWN_ORG" and lowered in known.people
+            is_person = mention.label == KNOWN_PERSON or (
+                mention.label != KNOWN_ORG and lowered in known.people
             )
             kind = PERSON if is_person else ORGANISATION
             cast.curated_actor(kind, canonical).add(mention, _known_form(mention.text, known))
