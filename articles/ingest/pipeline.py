@@ -23,24 +23,16 @@ Morphological features are not set (nothing reads them).
 
 import functools
 import math
-import os
 import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-# One BLAS thread per process, set before numpy loads OpenBLAS (it reads these once, at load).
-# By default OpenBLAS starts a thread per core for every matrix product; with a worker per core
-# those threads wait on each other: on the 2-core machine of issue 11, under load, extraction
-# ran at 1.5 stories/s instead of 5. Parallelism comes from worker processes instead.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
-
-import numpy  # noqa: E402
-from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG  # noqa: E402
-from spacy.language import Language  # noqa: E402
-from spacy.ml.parser_model import ParserStepModel  # noqa: E402
-from spacy.util import minibatch  # noqa: E402
-from thinc.api import NumpyOps  # noqa: E402
+import numpy
+from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG
+from spacy.language import Language
+from spacy.ml.parser_model import ParserStepModel
+from spacy.util import minibatch
+from thinc.api import NumpyOps
 
 _SKIPPED = ["attribute_ruler", "lemmatizer"]
 # Components whose transition loop `_greedy_decode` runs instead of spaCy's, in this order:
