@@ -1363,7 +1363,7 @@ def test_build_index_keeps_a_persons_reading_skips_blocked_and_marks_phrases():
     assert index.surfaces["jordan"] == _Curated("Jordan Vale", KNOWN_PERSON)
     assert "the ledger" not in index.surfaces and " " not in index.surfaces
     assert index.phrases == {"the grid operator"}
-    assert index.max_words == 3
+    assert index.max_words == {"jordan": 1, "the": 3}  # by first word: the most words
 
 
 def test_lookup_takes_a_closing_stop_a_possessive_and_a_stripped_apostrophe():

@@ -121,7 +121,9 @@ class _KnownIndex:
     surfaces: dict[str, _Curated]
     # Descriptive aliases that may appear in lower case ("the grid operator"); see `_phrase`.
     phrases: set[str]
-    max_words: int  # the most words (runs of letters/digits) in any surface
+    # The most words (runs of letters and digits) of a surface, by the surface's first word:
+    # a run of the text is looked up only from a word that begins some surface.
+    max_words: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +185,7 @@ def _build_index(lowered: KnownEntities) -> _KnownIndex:
     """Every surface that is not blocked and has a word in it, with what it stands for."""
     surfaces: dict[str, _Curated] = {}
     phrases: set[str] = set()
-    max_words = 0
+    max_words: dict[str, int] = {}
     # People first: a surface curated as both keeps its person reading, as before.
     for mapping, label in ((lowered.people, KNOWN_PERSON), (lowered.organisations, KNOWN_ORG)):
         for surface, canonical in mapping.items():
@@ -194,7 +196,10 @@ def _build_index(lowered: KnownEntities) -> _KnownIndex:
                 surfaces[surface] = _Curated(canonical, label)
                 if _phrase(surface, canonical):
                     phrases.add(surface)
-            max_words = max(max_words, len(_WORD.findall(surface)))
+            first = _WORD.match(surface)  # text is looked up from a word's start only
+            if first is not None:
+                words = len(_WORD.findall(surface))
+                max_words[first[0]] = max(max_words.get(first[0], 0), words)
     return _KnownIndex(lowered, surfaces, phrases, max_words)
 
 
@@ -245,16 +250,28 @@ def _known_mentions(paragraphs: list[str], index: _KnownIndex) -> list[Mention]:
 def _curated_hits(paragraph: str, index: _KnownIndex) -> list[_CuratedHit]:
     """Every run of words in the paragraph that spells a curated surface, overlaps included.
     A surface in lower case counts only when it is a descriptive phrase (`_phrase`)."""
-    surfaces, phrases, max_words = index.surfaces, index.phrases, index.max_words
+    surfaces, phrases = index.surfaces, index.phrases
     words = [(m.start(), m.end()) for m in _WORD.finditer(paragraph)]
     hits: list[_CuratedHit] = []
-    for first, (start, _) in enumerate(words):
+    for first, (start, end) in enumerate(words):
+        most = _most_words(paragraph[start:end].lower(), index.max_words)
+        if not most:
+            continue
         capital = _capitalised_at(paragraph, start)
-        for last in range(min(len(words), first + max_words) - 1, first - 1, -1):
+        for last in range(min(len(words), first + most) - 1, first - 1, -1):
             hit = _lookup(paragraph, start, words[last][1], surfaces)
             if hit is not None and (capital or hit.surface in phrases):
                 hits.append(hit)
     return hits
+
+
+def _most_words(word: str, max_words: dict[str, int]) -> int:
+    """How many words a surface beginning with this (lower-cased) word may have; 0 if none
+    begins with it. "natos" may be "NATO" with its apostrophe stripped (`_lookup`)."""
+    most = max_words.get(word, 0)
+    if word.endswith("s"):
+        most = max(most, max_words.get(word[:-1], 0))
+    return most
 
 
 def _capitalised_at(paragraph: str, start: int) -> bool:
