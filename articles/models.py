@@ -424,16 +424,19 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"Import #{self.pk} ({self.get_origin_display()}, {self.created:%Y-%m-%d %H:%M})"
 
+    # The counts of settled files: together they reach total_count when the batch is done.
+    DONE_COUNTS = (
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "rejected_count",
+        "failed_count",
+        "cancelled_count",
+    )
+
     @property
     def done_count(self) -> int:
-        return (
-            self.created_count
-            + self.updated_count
-            + self.unchanged_count
-            + self.rejected_count
-            + self.failed_count
-            + self.cancelled_count
-        )
+        return sum(getattr(self, field) for field in self.DONE_COUNTS)
 
     @property
     def finished_work(self) -> bool:

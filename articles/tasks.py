@@ -14,7 +14,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from articles.models import ImportBatch
 from articles.services import archive_resolve, known_entities
-from articles.services.uploads import file_process, previews_prune
+from articles.services.uploads import batch_started, file_process, previews_prune
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,9 @@ def import_files(batch_id: int, file_ids: list[int]) -> None:
     """Store (or re-extract) these files of a batch; the batch's counts move as each finishes."""
     connection_refresh()
     known = known_entities()
+    batch_started(batch_id)
     for file_id in file_ids:
-        if ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.CANCELLED).exists():
-            return
-        file_process(file_id, known)
+        file_process(file_id, known)  # a cancelled batch's files are no longer pending
     if ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.DONE).exists():
         try:
             with transaction.atomic():

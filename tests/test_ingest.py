@@ -560,6 +560,26 @@ def test_a_story_naming_many_new_people_costs_no_more_queries_than_one_naming_fe
     assert Person.objects.filter(name__startswith="Bram ").count() == len(surnames)
 
 
+def test_new_spellings_of_many_stored_people_cost_no_more_queries_than_of_one(
+    django_assert_max_num_queries,
+):
+    """A story's new spellings of stored names are read and written together, however many."""
+    surnames = ["Quill", "Rensen", "Tanaka", "Oduya", "Vesk", "Halden", "Brisco", "Lund"]
+    everyone = [FoundEntity(f"Ada {surname}") for surname in surnames]
+    ingest(extraction=found(people=everyone, quotes=[]))
+
+    def respelled(count):
+        return [FoundEntity(f"Ada {s}", [f"A. {s}"]) for s in surnames[:count]] + everyone[count:]
+
+    with CaptureQueriesContext(connection) as one:
+        ingest(url="https://harbourpost.example/one/", extraction=found(people=respelled(1)))
+    with django_assert_max_num_queries(len(one)):
+        ingest(url="https://harbourpost.example/all/", extraction=found(people=respelled(8)))
+    assert sorted(Person.objects.values_list("spellings", flat=True)) == sorted(
+        [f"A. {surname}"] for surname in surnames
+    )
+
+
 def test_slugs_made_together_differ_from_each_other_and_from_stored_and_former_slugs():
     Person.objects.create(name="Jose Pena", slug="jose-pena", former_slugs=["jose-pena-2"])
     slugs = unique_slugs(Person, ["José Peña", "Jose  Pena", "Ada Quill"], "person")

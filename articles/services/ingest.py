@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from articles.ingest.order import reading_order
 from articles.ingest.parse import ParsedArticle
@@ -113,6 +114,13 @@ def article_ingest(
         known = known_entities()
     if extraction is None:
         extraction = extraction_run(parsed.paragraphs, known)
+    return article_store(parsed, extraction, known)
+
+
+def article_store(parsed: ParsedArticle, extraction: Extraction, known: KnownEntities):
+    """Store a story its caller found new or changed and extracted: `article_ingest` without
+    the look-up of the stored copy (a job has just made it). A copy a concurrent import stored
+    meanwhile with the same content is found under the lock and left "unchanged"."""
     order = reading_order(parsed.paragraphs, parsed.title)
     for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
         try:
@@ -134,7 +142,8 @@ def _retryable(error: OperationalError) -> bool:
 def _article_store(
     parsed: ParsedArticle, extraction: Extraction, known: KnownEntities, order: list[int]
 ):
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: an error here ends that transaction anyway.
+    with transaction.atomic(savepoint=False):
         source = _source_get_or_create(parsed.source_domain)
         # Entities first, so a new story goes in with its entity names in one write.
         people, organisations = entities_resolve(extraction, known)
@@ -276,14 +285,26 @@ def _article_counts_shift(model, before: set[int], after: set[int]) -> None:
 
 
 def _spellings_extend(model, entries) -> None:
-    """Record the story's new forms of each name as seen spellings (never as known names)."""
-    for entry in entries:
-        missing = spellings_missing(entry.entity, entry.spellings)
-        if missing:
-            entity = model.objects.get(pk=entry.entity.pk)  # locked: re-read the current list
-            entity.spellings = [*entity.spellings, *spellings_missing(entity, missing)]
-            entity.save(update_fields=["spellings", "updated"])
-            entry.entity.spellings = entity.spellings
+    """Record the story's new forms of each name as seen spellings (never as known names).
+    The rows are locked (`_entities_lock`): their current lists are read again in one query,
+    and those that change are written in one."""
+    missing = {
+        entry.entity.pk: (entry, found)
+        for entry in entries
+        if (found := spellings_missing(entry.entity, entry.spellings))
+    }
+    if not missing:
+        return
+    changed, now = [], timezone.now()
+    for pk, entity in model.objects.in_bulk(list(missing)).items():
+        entry, found = missing[pk]
+        added = spellings_missing(entity, found)
+        if added:
+            entity.spellings = [*entity.spellings, *added]
+            entity.updated = now
+            changed.append(entity)
+        entry.entity.spellings = entity.spellings
+    model.objects.bulk_update(changed, ["spellings", "updated"])
 
 
 def entity_names(entities) -> str:

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber, Upper
 
 from articles.ingest.lexicon import (
@@ -155,11 +155,11 @@ def _groups(found: list[FoundEntity], known_names: dict[str, str]) -> dict[str, 
 
 
 class _StoredEntries:
-    """The stored entries one story's names can resolve to, read in one query per kind of
-    lookup (exact name, key, merged key, surname) rather than several queries per name: a
-    story names ten to twenty people and organisations, and each round trip costs more than
-    the lookup. Lists are in the order every lookup weighs them: most stories first, then
-    oldest. An entry the story creates joins them, so a second form of a new name finds it.
+    """The stored entries one story's names can resolve to, read in two queries (by exact
+    name, key or merged key; by surname) rather than several queries per name: a story names
+    ten to twenty people and organisations, and each round trip costs more than the lookup.
+    Lists are in the order every lookup weighs them: most stories first, then oldest. An
+    entry the story creates joins them, so a second form of a new name finds it.
     """
 
     def __init__(self, model, groups):
@@ -171,29 +171,36 @@ class _StoredEntries:
         families = {
             surname(name) for name in unconfirmed if model is Person and is_surname_only(name)
         }
-        self.by_name = {
-            entity.name.upper(): entity
-            for entity in model.objects.annotate(upper_name=Upper("name")).filter(
-                upper_name__in=[group.name.upper() for group in groups]
-            )
-        }
-        live = model.objects.filter(not_an_entity=False).order_by("-article_count", "pk")
-        self.by_key = _grouped(live.filter(name_key__in=keys), lambda entity: [entity.name_key])
-        self.by_merged_key = _grouped(
-            live.filter(merged_keys__overlap=list(keys)) if keys else live.none(),
-            lambda entity: set(entity.merged_keys) & keys,
+        names = {group.name.upper() for group in groups}
+        wanted = Q(upper_name__in=names)
+        if keys:
+            by_key = Q(name_key__in=keys) | Q(merged_keys__overlap=list(keys))
+            wanted |= Q(by_key, not_an_entity=False)
+        found = list(
+            model.objects.annotate(upper_name=Upper("name"))
+            .filter(wanted)
+            .order_by("-article_count", "pk")
         )
+        # Names are unique regardless of case (a constraint): one entry per upper-cased name.
+        self.by_name = {entity.upper_name: entity for entity in found if entity.upper_name in names}
+        live = [entity for entity in found if not entity.not_an_entity]
+        self.by_key = _grouped(
+            (entity for entity in live if entity.name_key in keys),
+            lambda entity: [entity.name_key],
+        )
+        self.by_merged_key = _grouped(live, lambda entity: set(entity.merged_keys) & keys)
         # A common surname has hundreds of full names: only the first few of each are weighed.
         ranked = Window(
             RowNumber(), partition_by=F("surname"), order_by=[F("article_count").desc(), "pk"]
         )
         self.by_surname = _grouped(
-            live.filter(surname__in=families)
+            model.objects.filter(not_an_entity=False, surname__in=families)
             .exclude(name_key="")
             .annotate(rank=ranked)
             .filter(rank__lte=SURNAME_CANDIDATES)
+            .order_by("-article_count", "pk")
             if families
-            else live.none(),
+            else [],
             lambda entity: [entity.surname],
         )
 

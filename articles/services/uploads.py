@@ -12,8 +12,10 @@ The flow of one upload (DESIGN.md, "From file to page"):
 `articles_import` runs the same steps in this process, for the tests and small scripts.
 """
 
+import functools
 import logging
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,8 +35,8 @@ from articles.services import ingest
 from articles.services.ingest import (
     DEADLOCK_ATTEMPTS,
     DEADLOCK_SQLSTATES,
-    article_ingest,
     article_reextract,
+    article_store,
     known_entities,
 )
 
@@ -206,9 +208,8 @@ def file_process(file_id: int, known: KnownEntities) -> str | None:
     """
     upload = ImportFile.objects.filter(pk=file_id, outcome=Outcome.PENDING).first()
     if upload is None:
-        return None
-    _batch_started(upload.batch_id)
-    ImportFile.objects.filter(pk=file_id).update(started=timezone.now())
+        return None  # stored by an earlier try, or cancelled
+    upload.started = timezone.now()
     try:
         if upload.article_id is not None and upload.content is None:
             return _file_reextract(upload, known)
@@ -235,7 +236,7 @@ def file_process(file_id: int, known: KnownEntities) -> str | None:
             with transaction.atomic():
                 if not _file_lock(upload):
                     return None
-                result = article_ingest(parsed, extraction=extraction, known=known)
+                result = article_store(parsed, extraction, known)
                 return _file_record(upload, result.outcome, parsed.title, result.article)
         except OperationalError as error:
             sqlstate = getattr(error.__cause__, "sqlstate", None)
@@ -278,19 +279,26 @@ def _file_lock(upload: ImportFile) -> bool:
 def _file_record(upload: ImportFile, outcome: str, message: str, article) -> str:
     now = timezone.now()
     ImportFile.objects.filter(pk=upload.pk).update(
-        outcome=outcome, message=message, article=article, content=None, finished=now
+        outcome=outcome,
+        message=message,
+        article=article,
+        content=None,
+        started=upload.started or now,
+        finished=now,
     )
     ImportBatch.objects.filter(pk=upload.batch_id).update(
         **{f"{outcome}_count": F(f"{outcome}_count") + 1}, progressed=now
     )
     # The batch row is locked by the update until commit, so the last file sees every count.
-    batch = ImportBatch.objects.get(pk=upload.batch_id)
-    if batch.done_count >= batch.total_count and not batch.finished_work:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.DONE, finished=now)
+    done = functools.reduce(operator.add, map(F, ImportBatch.DONE_COUNTS))
+    ImportBatch.objects.filter(pk=upload.batch_id, total_count__lte=done).exclude(
+        status__in=[Status.DONE, Status.CANCELLED]
+    ).update(status=Status.DONE, finished=now)
     return outcome
 
 
-def _batch_started(batch_id: int) -> None:
+def batch_started(batch_id: int) -> None:
+    """A queued batch is running from the moment a worker takes up its first job."""
     ImportBatch.objects.filter(pk=batch_id, status=Status.QUEUED).update(
         status=Status.RUNNING, started=timezone.now()
     )
@@ -324,6 +332,7 @@ def articles_reextract(*, user=None) -> ImportReport:
 def batch_run_here(batch: ImportBatch, *, known: KnownEntities | None = None) -> ImportReport:
     """Confirm a staged batch and store its files in this process, without the task engine."""
     batch_confirm(batch, defer=False)
+    batch_started(batch.pk)
     known = known if known is not None else known_entities()
     for file_id in batch.files.filter(outcome=Outcome.PENDING).values_list("pk", flat=True):
         file_process(file_id, known)
