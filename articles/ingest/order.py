@@ -47,6 +47,9 @@ HONORIFIC_BEFORE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Prof|Rev|President|Senator|Secretary|"
     r"Minister|Governor|Judge|Justice|Mayor|Speaker|Chancellor|Chairman|Chairwoman|Leader)\.? $"
 )
+# How far before a word HONORIFIC_BEFORE can begin: past the longest title ("Chairwoman"), its
+# dot, space and a line's end.
+HONORIFIC_REACH = 20
 NAME_AFTER = re.compile(r" [A-Z][a-z]")
 NAME_BEFORE = re.compile(r"[A-Z][a-z]*\.? $")
 INDEFINITE = re.compile(r"\b(?:a|an) ([a-z]{3,})(?: ([a-z]{3,}))?")
@@ -241,11 +244,12 @@ class StoryFeatures:
 
 
 def _content_words(text: str) -> set[str]:
-    return {
-        word
-        for word in (match.lower() for match in WORD.findall(text))
-        if len(word) > 2 and word not in STOP_WORDS
-    }
+    return _content(paragraph_words(text))
+
+
+def _content(words: set[str]) -> set[str]:
+    """Of lower-cased words, those that say something: longer than two letters, not stop words."""
+    return {word for word in words if len(word) > 2 and word not in STOP_WORDS}
 
 
 def _full_names(text: str) -> set[str]:
@@ -266,8 +270,11 @@ def _lone_capitalised(text: str) -> set[str]:
     for match in CAPITALISED.finditer(text):
         if NAME_AFTER.match(text, match.end()):
             continue
-        before = NAME_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
-        if before and not HONORIFIC_BEFORE.search(text[: match.start()]):
+        start = match.start()
+        # Searching within bounds is searching the slice, without copying it: \b still sees the
+        # character before the lower bound, and the upper bound ends the text for $.
+        before = NAME_BEFORE.search(text, max(0, start - 20), start)
+        if before and not HONORIFIC_BEFORE.search(text, max(0, start - HONORIFIC_REACH), start):
             continue
         alone.add(match.group(0))
     return alone
@@ -305,9 +312,10 @@ def paragraph_start(text: str) -> tuple[str, str]:
     return (first_words[0] if first_words else "", " ".join(first_words))
 
 
-def _lexical(text: str, lexicon: Lexicon) -> tuple[float, float, float]:
+def _lexical(text: str, words: set[str], lexicon: Lexicon) -> tuple[float, float, float]:
+    """Where the paragraph's words (its paragraph_words) and its start tend to stand."""
     # Sorted: sums in the same order on every run, whatever the hash seed.
-    known = [lexicon.words[word] for word in sorted(paragraph_words(text)) if word in lexicon.words]
+    known = [lexicon.words[word] for word in sorted(words) if word in lexicon.words]
     position = sum(pair[0] for pair in known) / len(known) if known else 0.0
     opening = sum(pair[1] for pair in known) / len(known) if known else 0.0
     one_word, two_words = paragraph_start(text)
@@ -320,7 +328,9 @@ class _Paragraph:
     """What the features read of one paragraph, computed once."""
 
     text: str
-    words: set[str]
+    lower: str
+    all_words: set[str]  # every word, lower-cased (paragraph_words)
+    words: set[str]  # the content words among them
     full: set[str]
     lone: set[str]
     defined: set[str]
@@ -332,9 +342,12 @@ class _Paragraph:
     def read(cls, paragraph: str) -> "_Paragraph":
         text = paragraph.translate(STRIPPED).strip()
         lower = text.lower()
+        all_words = paragraph_words(text)
         return cls(
             text=text,
-            words=_content_words(text),
+            lower=lower,
+            all_words=all_words,
+            words=_content(all_words),
             full=_full_names(text),
             lone=_lone_capitalised(text),
             defined=set(ACRONYM_DEFINED.findall(text)) | _acronyms_spelt_out(text),
@@ -382,15 +395,26 @@ class _Story:
 
 def _centrality(read: list[_Paragraph]) -> numpy.ndarray:
     """For each paragraph, the mean share of words it has in common with each other one."""
+    shares = _shared_words(read)
     centrality = numpy.zeros(len(read))
-    for index, own in enumerate(read):
-        shared = [
-            len(own.words & other.words) / (1 + len(own.words | other.words))
-            for position, other in enumerate(read)
-            if position != index
-        ]
+    for index, row in enumerate(shares):
+        # Summed in the others' order, as each paragraph always was.
+        shared = row[:index] + row[index + 1 :]
         centrality[index] = sum(shared) / len(shared) if shared else 0.0
     return centrality
+
+
+def _shared_words(read: list[_Paragraph]) -> list[list[float]]:
+    """For every two paragraphs, the words they share over the words either uses (plus one),
+    computed once a pair: |A | B| is |A| + |B| - |A & B|."""
+    sizes = [len(own.words) for own in read]
+    shares = [[0.0] * len(read) for _ in read]
+    for index, own in enumerate(read):
+        for position in range(index + 1, len(read)):
+            common = len(own.words & read[position].words)
+            share = common / (1 + sizes[index] + sizes[position] - common)
+            shares[index][position] = shares[position][index] = share
+    return shares
 
 
 def story_features(
@@ -400,15 +424,16 @@ def story_features(
     lexicon = lexicon or Lexicon({}, {})
     story = _Story.read_story(paragraphs, title)
     chars_z, centrality_z = _z(story.chars), _z(story.centrality)
+    best_overlap = story.overlap.max(initial=0.0)
     unary = numpy.zeros((len(story.read), len(UNARY_FEATURES)))
     for index, own in enumerate(story.read):
         values = {
-            **_lexical_features(own.text, lexicon),
-            **_title_features(story, index),
+            **_lexical_features(own, lexicon),
+            **_title_features(story, index, best_overlap),
             "log_chars": math.log1p(story.chars[index]) / 6,
             "chars_z": chars_z[index],
             "centrality_z": centrality_z[index],
-            **_cue_features(own.text),
+            **_cue_features(own.text, own.lower),
             **_name_features(story, own),
         }
         unary[index] = [values[name] for name in UNARY_FEATURES]
@@ -416,8 +441,8 @@ def story_features(
     return StoryFeatures(unary=unary, pair=evidence - evidence.transpose(1, 0, 2))
 
 
-def _lexical_features(text: str, lexicon: Lexicon) -> dict[str, float]:
-    word_position, word_opening, start_position = _lexical(text, lexicon)
+def _lexical_features(own: _Paragraph, lexicon: Lexicon) -> dict[str, float]:
+    word_position, word_opening, start_position = _lexical(own.text, own.all_words, lexicon)
     return {
         "word_position": word_position,
         "word_opening": word_opening,
@@ -425,21 +450,23 @@ def _lexical_features(text: str, lexicon: Lexicon) -> dict[str, float]:
     }
 
 
-def _title_features(story: _Story, index: int) -> dict[str, float]:
-    """How much of the title a paragraph repeats, and whether it is the title itself."""
+def _title_features(story: _Story, index: int, best_overlap: float) -> dict[str, float]:
+    """How much of the title a paragraph repeats (`best_overlap`: the most any paragraph does),
+    and whether it is the title itself."""
     overlap = story.overlap
     return {
         "title_overlap": overlap[index],
-        "title_overlap_best": float(len(overlap) > 1 and overlap[index] == overlap.max() > 0),
+        "title_overlap_best": float(len(overlap) > 1 and overlap[index] == best_overlap > 0),
         "is_title": float(
             bool(story.title_key) and _letters(story.read[index].text) == story.title_key
         ),
     }
 
 
-def _cue_features(text: str) -> dict[str, float]:
-    """The paragraph's own habits: how it opens, whom it quotes, what it dates or credits."""
-    lower = text.lower()
+def _cue_features(text: str, lower: str) -> dict[str, float]:
+    """The paragraph's own habits: how it opens, whom it quotes, what it dates or credits.
+    `lower`: the text lower-cased."""
+    digits = len(DIGIT.findall(text))
     return {
         "dateline": float(bool(DATELINE.match(text))),
         "outlet_tag": float(bool(OUTLET_TAG.search(text[:80]))),
@@ -462,9 +489,9 @@ def _cue_features(text: str) -> dict[str, float]:
         "weekday": float(bool(WEEKDAY.search(text))),
         "recent": float(bool(RECENT.search(lower))),
         "background": min(len(BACKGROUND.findall(lower)), 3) / 3,
-        "years": min(len(YEAR.findall(text)), 3) / 3,
+        "years": min(len(YEAR.findall(text)), 3) / 3 if digits else 0.0,
         "question": float("?" in text),
-        "digits": min(len(DIGIT.findall(text)) / max(len(text), 1), 0.2) * 5,
+        "digits": min(digits / max(len(text), 1), 0.2) * 5,
         "short": float(max(len(text.split()), 1) < 8),
         "ends_colon": float(text.endswith(":")),
     }
@@ -494,18 +521,34 @@ def _pair_evidence(read: list[_Paragraph], starts_pronoun: numpy.ndarray) -> num
     """For every ordered pair, the signs that the first paragraph comes before the second:
     it names in full whom the second calls by surname only, spells out an acronym the second
     uses alone, names the person a pronoun opening the second needs, or introduces ("a bill")
-    what the second refers back to ("the bill")."""
-    evidence = numpy.zeros((len(read), len(read), len(PAIR_FEATURES)))
-    for first, earlier in enumerate(read):
-        for second, later in enumerate(read):
-            if first != second:
-                evidence[first, second] = (
-                    min(len((earlier.full & later.lone) - later.full), 2),
-                    float(bool((earlier.defined & later.acronyms) - later.defined)),
-                    float(bool(earlier.full) and starts_pronoun[second] and not later.full),
-                    min(len((earlier.introduced & later.referred) - later.introduced), 2),
-                )
-    return evidence
+    what the second refers back to ("the bill"). `starts_pronoun`: which paragraphs open with a
+    pronoun. No paragraph comes before itself: it cannot both give a thing and lack it."""
+    names_full = numpy.array([bool(own.full) for own in read], dtype=bool)
+    return numpy.stack(
+        [
+            _handed_on([own.full for own in read], [own.lone for own in read], most=2),
+            _handed_on([own.defined for own in read], [own.acronyms for own in read], most=1),
+            (names_full[:, None] & (starts_pronoun & ~names_full)[None, :]).astype(float),
+            _handed_on([own.introduced for own in read], [own.referred for own in read], most=2),
+        ],
+        axis=-1,
+    )
+
+
+def _handed_on(gives: list[set[str]], uses: list[set[str]], most: int) -> numpy.ndarray:
+    """For every ordered pair of paragraphs, how many (up to `most`) of the things the first
+    gives (names in full, say) the second uses (surnames alone) without giving them itself.
+    Most pairs have nothing to hand on: only those with something on both sides are compared."""
+    counts = numpy.zeros((len(gives), len(gives)))
+    for first, given in enumerate(gives):
+        if not given:
+            continue
+        for second, used in enumerate(uses):
+            if first != second and used:
+                handed = len((given & used) - gives[second])
+                if handed:
+                    counts[first, second] = min(handed, most)
+    return counts
 
 
 def _z(values: numpy.ndarray) -> numpy.ndarray:
