@@ -322,7 +322,7 @@ def _find_mentions(
     for mention in known_found:
         known_spans.setdefault(mention.paragraph, []).append((mention.start, mention.end))
     headlines = {number for number, text in enumerate(texts) if is_headline(text)}
-    mentions = known_found + model_mentions(docs, skip, known_spans, headlines)
+    mentions = known_found + model_mentions(docs, texts, skip, known_spans, headlines)
     mentions += find_given_name_people(visible, skip | headlines, _taken_spans(docs, mentions))
     mentions.sort(key=lambda m: (m.paragraph, m.start))
     return mentions
