@@ -1179,7 +1179,10 @@ def test_model_mentions_leaves_out_credit_lines_curated_text_and_other_labels():
     )
     second = _doc("Ida Brenn left.")
     second = _with_entities(second, _span(second, "Ida Brenn", "PERSON"))
-    found = model_mentions([first, second], skip={1}, known_spans={0: [(0, 6)]}, headlines=set())
+    found = model_mentions(
+        [first, second], [first.text, second.text], skip={1}, known_spans={0: [(0, 6)]},
+        headlines=set(),
+    )
     assert [(m.paragraph, m.text, m.label) for m in found] == [(0, "Tomas Vellane", "PERSON")]
 
 

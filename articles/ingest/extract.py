@@ -23,13 +23,19 @@ __all__ = ["MAX_PARAGRAPH_CHARS", "extract", "is_credit_line", "load_nlp"]
 # Reporters named in a credit line are not actors ("X in Kyiv contributed to this report").
 CREDIT_LINE = re.compile(
     r"contributed( reporting)?( to)?( this)? (report|story|article)|contributed reporting"
-    r"|^\(?(reporting|writing|editing|additional reporting) by\b|^by [A-Z]"
     r"|\b(associated press|ap|reuters|afp) (writer|correspondent|reporter)s? [A-Z]"
-    r"|^to contact the (reporter|editor)s?\b|^follow [A-Z].* on twitter"
-    r"|^[—–-]+ ?with assistance|^with assistance (by|from)|share this article"
+    r"|share this article"
     # Photo captions and credits: "toggle caption Jane Roe /AFP/Getty Images".
     r"|getty images|toggle caption|enlarge this image|\b(photo|photograph|image) credit"
     r"|/(afp|ap|reuters|epa|sipa)\b",
+    re.IGNORECASE,
+)
+# The credits that open a paragraph ("By Jane Roe", "(Reporting by ..."), matched at its start
+# only: as alternatives of `CREDIT_LINE` they were tried at every character.
+CREDIT_LINE_START = re.compile(
+    r"\(?(reporting|writing|editing|additional reporting) by\b|by [A-Z]"
+    r"|to contact the (reporter|editor)s?\b|follow [A-Z].* on twitter"
+    r"|[—–-]+ ?with assistance|with assistance (by|from)",
     re.IGNORECASE,
 )
 # A paragraph that is only a name ("Jane Roe"): a byline left among the paragraphs.
@@ -69,9 +75,16 @@ _PHOTO_CREDIT = re.compile(
 def _blank_furniture(text: str) -> str:
     """Spaces over page furniture and photo credits, offsets unchanged: neither the model nor
     the name rules should read "Replay More Videos" or a photographer's name as an actor."""
-    for pattern in (_PHOTO_CREDIT, _FURNITURE):
-        text = pattern.sub(lambda match: " " * len(match[0]), text)
-    return text
+    # Every photo credit holds "Photo" or a slash; most paragraphs hold neither, and the
+    # pattern's capitalised runs cost more to try at every word than these two look-ups.
+    if "Photo" in text or "/" in text:
+        text = _PHOTO_CREDIT.sub(_spaces, text)
+    return _FURNITURE.sub(_spaces, text)
+
+
+def _spaces(match: re.Match) -> str:
+    """As many spaces as the match is long."""
+    return " " * len(match[0])
 
 
 # A credit line is short: a long paragraph that mentions a credit is the story's own text.
@@ -79,10 +92,13 @@ _CREDIT_LINE_MAX_CHARS = 400
 
 
 def is_credit_line(paragraph: str) -> bool:
-    """Whether a paragraph is a byline or a credit (`CREDIT_LINE`), whose names are not actors."""
+    """Whether a paragraph is a byline or a credit (`CREDIT_LINE`, `CREDIT_LINE_START`), whose
+    names are not actors."""
     if _BYLINE.fullmatch(paragraph.strip()):
         return True
-    return bool(CREDIT_LINE.search(paragraph)) and len(paragraph) < _CREDIT_LINE_MAX_CHARS
+    return len(paragraph) < _CREDIT_LINE_MAX_CHARS and bool(
+        CREDIT_LINE_START.match(paragraph) or CREDIT_LINE.search(paragraph)
+    )
 
 
 _WORD = re.compile(r"\w+")
@@ -322,7 +338,7 @@ def _find_mentions(
     for mention in known_found:
         known_spans.setdefault(mention.paragraph, []).append((mention.start, mention.end))
     headlines = {number for number, text in enumerate(texts) if is_headline(text)}
-    mentions = known_found + model_mentions(docs, skip, known_spans, headlines)
+    mentions = known_found + model_mentions(docs, texts, skip, known_spans, headlines)
     mentions += find_given_name_people(visible, skip | headlines, _taken_spans(docs, mentions))
     mentions.sort(key=lambda m: (m.paragraph, m.start))
     return mentions

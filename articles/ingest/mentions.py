@@ -89,17 +89,19 @@ class _Story:
     """What every entity's rules read about the story around it."""
 
     docs: list
-    texts: list[str]  # each doc's text, read once: Doc.text joins the tokens on every call
+    texts: list[str]  # each doc's text, passed in: Doc.text joins the tokens on every call
     known_spans: dict[int, list[tuple[int, int]]]  # paragraph -> spans of curated names
     headlines: set[int]
 
 
 def model_mentions(
-    docs, skip: set[int], known_spans: dict[int, list[tuple[int, int]]], headlines: set[int]
+    docs, texts: list[str], skip: set[int], known_spans: dict[int, list[tuple[int, int]]],
+    headlines: set[int],
 ) -> list[Mention]:
     """The mentions the model's entities give, paragraph by paragraph, credit lines (`skip`)
-    and text a curated name already holds (`known_spans`) left out."""
-    story = _Story(docs, [doc.text for doc in docs], known_spans, headlines)
+    and text a curated name already holds (`known_spans`) left out. `texts` are what the model
+    read, each doc's text: `Doc.text` would join every token again."""
+    story = _Story(docs, texts, known_spans, headlines)
     found: list[Mention] = []
     for index, doc in enumerate(docs):
         if index in skip:

@@ -9,6 +9,10 @@ dependency parse of one paragraph.
 import re
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import LOWER, POS
+from spacy.strings import get_string_id
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import REPORTING_VERBS
@@ -24,6 +28,8 @@ _THAT_ONLY = {"find", "rule"}
 
 # What joins one reported clause to the verb of the next: "that A, adding that B".
 _CLAUSE_JOINERS = (",", ";", "—", "–", "-", "and")
+
+_ACCORDING = get_string_id("according")  # the lower-case form's id in a doc's LOWER array
 
 # Subjects that do not tell of someone else: the speaker ("I", "we"), the listener, or a
 # judgement on a thing ("This was not a mistake", "They turned it into a piggy bank").
@@ -236,7 +242,8 @@ def speech_verb_candidates(text: str, doc: Doc) -> list[Candidate]:
     """Every candidate in one paragraph, in the order of their verbs: 'according to' phrases
     and the clauses speech verbs govern."""
     found: list[Candidate] = []
-    for token in doc:
+    for position in _candidate_positions(doc):
+        token = doc[position]
         if token.lower_ == "according":
             candidate = _according_to(text, doc, token)
         elif token.pos_ in ("VERB", "AUX") and lemma(token) in REPORTING_VERBS:
@@ -246,6 +253,16 @@ def speech_verb_candidates(text: str, doc: Doc) -> list[Candidate]:
         if candidate is not None:
             found.append(candidate)
     return found
+
+
+def _candidate_positions(doc: Doc) -> list[int]:
+    """Where "according", a verb or an auxiliary stands: the only words that can begin a
+    candidate. Read from the doc's arrays, so the other words never become Token objects."""
+    if not len(doc):
+        return []
+    columns = doc.to_array([LOWER, POS])
+    lower, pos = columns[:, 0], columns[:, 1]
+    return numpy.flatnonzero((lower == _ACCORDING) | (pos == VERB) | (pos == AUX)).tolist()
 
 
 def _according_to(text: str, doc: Doc, according: Token) -> Candidate | None:

@@ -66,6 +66,8 @@ _BETWEEN_VERB_AND_QUOTE = re.compile(
     r"[\s,:]*[\"“]?\s*"
 )
 
+_MARK = re.compile(f"[{MARKS}]")  # one quotation mark
+
 _STOP = set(
     """a an the and or but of to in on at for with by from as that this these those it its is
     are was were be been being will would could should can may might has have had do does did
@@ -353,9 +355,8 @@ def _mark_regions(text: str, doc: Doc) -> list[MarkRegion]:
     inferred from the parse."""
     regions: list[MarkRegion] = []
     opened: int | None = None
-    for at, mark in enumerate(text):
-        if mark not in MARKS:
-            continue
+    for found in _MARK.finditer(text):
+        at, mark = found.start(), found[0]
         if not _closes(text, at, mark):
             if opened is not None:  # two openings: the first quote ran to here
                 regions.append(MarkRegion(opened, at, False))
