@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Concat, Lower, Replace, Upper
+from django.db.models.functions import Concat, Replace, Upper
 from django.urls import reverse
 
 # The text-search configuration created by migration 0001: english stemming on unaccented text.
@@ -172,7 +172,6 @@ class Person(Entity):
             ),
         ]
         indexes = [
-            GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="person_name_trgm"),
             GinIndex(fields=["former_slugs"], name="person_former_slugs_gin"),
             GinIndex(fields=["merged_keys"], name="person_merged_keys_gin"),
             models.Index(fields=["-article_count", "name"], name="person_article_count_idx"),
@@ -199,7 +198,6 @@ class Organisation(Entity):
             ),
         ]
         indexes = [
-            GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="organisation_name_trgm"),
             GinIndex(fields=["former_slugs"], name="organisation_former_slugs_gin"),
             GinIndex(fields=["merged_keys"], name="organisation_merged_keys_gin"),
             models.Index(fields=["-article_count", "name"], name="org_article_count_idx"),

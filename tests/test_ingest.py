@@ -205,9 +205,11 @@ def test_names_marked_not_an_entity_are_never_created_again():
 def test_slugs_stay_unique_and_avoid_former_slugs():
     ingest()
     ingest(url="https://harbourpost.example/other/")
+    ingest(url="https://harbourpost.example/another/")  # the plain slug, then the next free
     assert sorted(Article.objects.values_list("slug", flat=True)) == [
         "harbour-pier-to-open-in-june",
         "harbour-pier-to-open-in-june-2",
+        "harbour-pier-to-open-in-june-3",
     ]
     Person.objects.update(former_slugs=["jo-bloggs", "jo-bloggs-2"])
     ingest(

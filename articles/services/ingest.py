@@ -28,7 +28,7 @@ from articles.models import (
     Source,
 )
 from articles.services.resolution import Resolved, entities_resolve, spellings_missing
-from articles.services.slugs import unique_slug
+from articles.services.slugs import base_slug, unique_slug
 
 logger = logging.getLogger(__name__)
 
@@ -188,17 +188,25 @@ def _source_get_or_create(domain: str) -> Source:
     return source
 
 
+# Stories inserted at once under one title race for its slugs: each attempt, one of them wins.
+ARTICLE_INSERT_ATTEMPTS = 20
+
+
 def _article_lock_or_create(
     parsed: ParsedArticle, source: Source, entity_names: str, order: list[int]
 ) -> tuple[Article, bool]:
     """The stored article for this URL, locked, or a new one; safe against concurrent imports."""
-    for _attempt in range(5):
+    for attempt in range(ARTICLE_INSERT_ATTEMPTS):
         article = Article.objects.select_for_update().filter(url=parsed.url).first()
         if article is not None:
             return article, False
+        # Most titles make a free slug: try it before asking which of its forms are taken.
+        first_try = attempt == 0
         article = Article(
             title=parsed.title,
-            slug=unique_slug(Article, parsed.title, "story"),
+            slug=base_slug(parsed.title, "story") if first_try else unique_slug(
+                Article, parsed.title, "story"
+            ),
             published=parsed.published,
             url=parsed.url,
             source=source,
@@ -239,8 +247,7 @@ def _article_links_write(
         if not fresh:
             mentions.delete()
         entries = _entries_by_pk(resolved_map)
-        _entities_lock(model, before | set(entries))
-        _article_counts_shift(model, before, set(entries))
+        _entities_lock_and_count(model, before, set(entries))
         _spellings_extend(model, entries.values())
         mention_model.objects.bulk_create(
             mention_model(
@@ -267,17 +274,28 @@ def _entries_by_pk(resolved_map: dict[str, Resolved]) -> dict[int, Resolved]:
     return entries
 
 
-def _entities_lock(model, pks: set[int]) -> None:
-    """Lock the story's entity rows in primary-key order (people before organisations), the
+def _entities_locked(model, pks: set[int]):
+    """The story's entity rows locked in primary-key order (people before organisations), the
     one order every import and merge uses, so that concurrent writers never deadlock."""
-    list(model.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
+    return model.objects.select_for_update().filter(pk__in=pks).order_by("pk").values("pk")
 
 
-def _article_counts_shift(model, before: set[int], after: set[int]) -> None:
-    """Keep Entity.article_count: +1 for entities the story now names, -1 for those it lost.
+def _entities_lock(model, pks: set[int]) -> None:
+    list(_entities_locked(model, pks))
 
-    Increments rather than recounts, so two stories imported at once both count.
+
+def _entities_lock_and_count(model, before: set[int], after: set[int]) -> None:
+    """Lock the story's entity rows (`_entities_locked`) and keep Entity.article_count: +1 for
+    entities the story now names, -1 for those it lost.
+
+    Increments rather than recounts, so two stories imported at once both count. A new story
+    only adds: one statement locks its rows in order and counts them.
     """
+    if not before:
+        locked = _entities_locked(model, after)
+        model.objects.filter(pk__in=locked).update(article_count=F("article_count") + 1)
+        return
+    _entities_lock(model, before | after)
     if after - before:
         model.objects.filter(pk__in=after - before).update(article_count=F("article_count") + 1)
     if before - after:
@@ -286,8 +304,8 @@ def _article_counts_shift(model, before: set[int], after: set[int]) -> None:
 
 def _spellings_extend(model, entries) -> None:
     """Record the story's new forms of each name as seen spellings (never as known names).
-    The rows are locked (`_entities_lock`): their current lists are read again in one query,
-    and those that change are written in one."""
+    The rows are locked (`_entities_lock_and_count`): their current lists are read again in
+    one query, and those that change are written in one."""
     missing = {
         entry.entity.pk: (entry, found)
         for entry in entries

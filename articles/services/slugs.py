@@ -10,6 +10,11 @@ from django.utils.text import slugify
 SLUG_BASE_MAX_CHARS = 200  # leaves room for "-123" under every slug column's limit
 
 
+def base_slug(text: str, fallback: str) -> str:
+    """slugify(text), bounded; the fallback when nothing of the text is left."""
+    return slugify(text)[:SLUG_BASE_MAX_CHARS].strip("-") or fallback
+
+
 def unique_slug(model, text: str, fallback: str) -> str:
     """slugify(text), with -2, -3... when taken, also by an entity's former slugs."""
     return unique_slugs(model, [text], fallback)[0]
@@ -19,7 +24,7 @@ def unique_slugs(model, texts: list[str], fallback: str) -> list[str]:
     """One free slug for each text, distinct from each other too, in two queries for any
     number of texts (a third when a candidate was an entry's former slug): an import creates
     several entries a story and each round trip costs more than the lookup."""
-    bases = [slugify(text)[:SLUG_BASE_MAX_CHARS].strip("-") or fallback for text in texts]
+    bases = [base_slug(text, fallback) for text in texts]
     stored = _slugs_taken(model, set(bases))
     former: set[str] = set()
     while True:
