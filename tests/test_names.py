@@ -508,10 +508,12 @@ def test_label_votes_counts_the_models_labels_per_lower_cased_form():
     mentions = [
         mention("Caldera", "GPE"), mention("CALDERA", "LOC"), mention("Caldera", "ORG"),
         mention("Obama", "PERSON"), mention("Obama", "NORP"),
+        mention("NATO", "ORG"), mention("NATO", "GPE"),
     ]
     assert label_votes(mentions) == {
         "caldera": LabelVotes(place=2, named=1, person=0),
         "obama": LabelVotes(place=0, named=1, person=1),
+        "nato": LabelVotes(place=1, named=1, person=0, capitals=True),
     }
 
 
@@ -519,7 +521,7 @@ def test_place_clues_say_which_forms_of_a_story_are_places():
     clues = PlaceClues(
         words={"calderan", "minister"},
         place_heads={"saltmarsh", "jones"},
-        place_contexts={"obama", "ostrava"},
+        place_contexts={"obama", "ostrava", "nato"},
         named_places={"vell"},
     )
     no_votes = LabelVotes()
@@ -529,6 +531,7 @@ def test_place_clues_say_which_forms_of_a_story_are_places():
     assert clues.say_place("vell", no_votes)
     assert clues.say_place("ostrava", LabelVotes(person=1))  # "flew to Ostrava"
     assert not clues.say_place("obama", LabelVotes(person=6))  # "an affront to Obama"
+    assert not clues.say_place("nato", LabelVotes(capitals=True))  # "join NATO": an acronym
     assert not clues.say_place("minister", no_votes)
 
 

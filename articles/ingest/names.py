@@ -339,13 +339,16 @@ class LabelVotes:
     place: int = 0
     named: int = 0
     person: int = 0
+    capitals: bool = False  # every mention in capitals: an acronym ("NATO"), no place
 
 
 def label_votes(mentions: list[Mention]) -> dict[str, LabelVotes]:
     """The model's labels for each lower-cased form of the story, counted."""
     votes: dict[str, LabelVotes] = {}
     for mention in mentions:
-        vote = votes.setdefault(mention.text.lower(), LabelVotes())
+        capitals = mention.text.isupper()
+        vote = votes.setdefault(mention.text.lower(), LabelVotes(capitals=capitals))
+        vote.capitals = vote.capitals and capitals
         if mention.label in ("GPE", "LOC"):
             vote.place += 1
         elif mention.label in ("ORG", "PERSON"):
@@ -389,7 +392,7 @@ class PlaceClues:
             or (form in self.place_heads and vote.named <= _MAX_NAMED_VOTES_OF_A_PLACE_HEAD)
             or form in self.named_places
             or (
-                form in self.place_contexts and not form.isupper() and form not in COMPANY_WORDS
+                form in self.place_contexts and not vote.capitals and form not in COMPANY_WORDS
                 # "an affront to Obama", with Obama a person six times
                 and not vote.person > max(1, vote.place)
             )
