@@ -1594,3 +1594,11 @@ def test_collect_titles_fills_titles_and_gender_of_people_only():
     assert peskov.titles == {"kremlin", "spokesman"} and peskov.gender == "male"
     assert marsh.titles == {"mayor"} and marsh.gender == "female"
     assert kremlin.titles == set() and kremlin.gender is None
+
+
+def test_an_authority_named_after_a_port_is_an_organisation_not_a_place():
+    result = extract([
+        "The Harbour Council approved a new ferry pier on Monday, said council leader Ada Quill.",
+        "The Port Authority will pay for half of the work.",
+    ])
+    assert organisations(result) == {"Harbour Council", "Port Authority"}

@@ -319,6 +319,7 @@ def test_relabel_mention_corrects_the_models_label_by_the_names_shape_and_the_st
         (mention("Pellar Pharma", "PERSON"), "ORG"),
         (mention("Nikki Haley", "ORG"), "PERSON"),
         (mention("Port Ardent", "ORG"), "GPE"),
+        (mention("Port Authority", "ORG"), "ORG"),  # a place's prefix before a body's word
         (mention("Norvaskan", "ORG"), "NORP"),
         (mention("Caldera", "PERSON"), "GPE"),
         (mention("Harwick Institute", "ORG"), "ORG"),

@@ -119,9 +119,11 @@ def relabel_mention(mention: Mention, story_places: set[str], words: set[str]) -
     a person it called an organisation or a place, a place of this story it called a name."""
     if mention.label == "ORG" and " " not in mention.text and _is_nationality(mention, words):
         mention.label = "NORP"  # "Norvaskan frigates": an adjective of nationality
+    words_of_name = mention.text.split()
     if (
-        mention.label == "ORG" and mention.text.split()[0] in _PLACE_PREFIXES
-        and len(mention.text.split()) <= _MAX_PREFIXED_PLACE_WORDS
+        mention.label == "ORG" and words_of_name[0] in _PLACE_PREFIXES
+        and len(words_of_name) <= _MAX_PREFIXED_PLACE_WORDS
+        and words_of_name[-1].lower() not in COMPANY_WORDS  # "Port Authority", "Cape Times"
     ):
         mention.label = "GPE"  # "Port Ardent"
     if mention.label == "PERSON" and mention.text.split()[-1].lower() in COMPANY_WORDS:
