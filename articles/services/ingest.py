@@ -201,12 +201,13 @@ def _article_lock_or_create(
         if article is not None:
             return article, False
         # Most titles make a free slug: try it before asking which of its forms are taken.
-        first_try = attempt == 0
+        if attempt == 0:
+            slug = base_slug(parsed.title, "story")
+        else:
+            slug = unique_slug(Article, parsed.title, "story")
         article = Article(
             title=parsed.title,
-            slug=base_slug(parsed.title, "story") if first_try else unique_slug(
-                Article, parsed.title, "story"
-            ),
+            slug=slug,
             published=parsed.published,
             url=parsed.url,
             source=source,
@@ -281,6 +282,7 @@ def _entities_locked(model, pks: set[int]):
 
 
 def _entities_lock(model, pks: set[int]) -> None:
+    """Take the locks of `_entities_locked` now."""
     list(_entities_locked(model, pks))
 
 
