@@ -7,7 +7,7 @@ For each worker count of --workers-list (1 and 2 by default), in a fresh databas
 (archive_bench_ingest on the configured server, created and migrated, dropped at the end unless
 --keep), it starts that many `manage.py worker` processes on the database
 (articles/management/workers.py; with DATABASE_URL they connect over TCP, as workers on a
-second machine would), warms them up on two invented stories each (the language model loads
+second machine would; DJANGO_DEBUG=0, as deployed), warms them up on two invented stories each (the language model loads
 once per worker), then imports --stories stories as one batch the way the admin does: staged
 (parsed, files kept in the database), confirmed (jobs deferred), stored by the workers. The
 clock runs from staging to the batch's status "done", when every story is searchable.
@@ -37,6 +37,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,6 +51,11 @@ WARMUP_STORIES_PER_WORKER = 2
 WAIT_SECONDS = 3600
 POLL_SECONDS = 0.2
 PROGRESS_SECONDS = 30
+# Workers run as deployed: in Django's debug mode every query is also recorded and logged.
+WORKER_ENVIRONMENT = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "bench-ingest-throwaway",
+}
 
 FIRST_NAMES = ["Ada", "Bram", "Cora", "Dax", "Elin", "Farid", "Greta", "Hugo", "Ines", "Jonas"]
 SURNAMES = ["Quill", "Rensen", "Tanaka", "Oduya", "Marlowe", "Vesk", "Halden", "Brisco", "Lund"]
@@ -272,7 +278,7 @@ def run_workers(stories, workers: int, database: str) -> dict:
     database_fresh(database)
     warmup = generated_stories(WARMUP_STORIES_PER_WORKER * workers, seed=workers, host="warmup")
     spawned = time.perf_counter()
-    with workers_started(workers) as processes:
+    with mock.patch.dict(os.environ, WORKER_ENVIRONMENT), workers_started(workers) as processes:
         # Warm up: each worker starts, loads the model and stores a story before the clock runs.
         batch_until_done(warmup, processes, files_per_job=1)
         warmup_seconds = time.perf_counter() - spawned
