@@ -8,7 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
-from articles.ingest.namekeys import acronym, alias_problem, middles_agree, name_key, surname
+from articles.ingest.namekeys import (
+    acronym,
+    alias_problem,
+    middles_agree,
+    name_key,
+    organisation_key,
+    surname,
+)
 from articles.ingest.parse import parse
 from articles.ingest.types import Extraction, FoundEntity, FoundQuote
 from articles.models import (
@@ -62,6 +69,57 @@ def test_name_keys_drop_titles_middle_names_and_accents_but_keep_suffixes():
     assert name_key("Obama") == "" and name_key("J. Smith") == ""
     assert middles_agree("Adam B. Schiff", "Adam Bennett Schiff")
     assert not middles_agree("George W. Bush", "George H. W. Bush")
+
+
+def test_keys_fold_the_letters_unicode_does_not_decompose():
+    assert name_key("Łukasz Nowak") == name_key("Lukasz Nowak") == "lukasz nowak"
+    assert name_key("SØREN BRANDT") == name_key("Soren Brandt")
+    assert surname("Johann Strauß") == surname("Johann Strauss") == "strauss"
+    assert organisation_key("Ørsted") == organisation_key("Orsted")
+    assert acronym("Æther Œuvre Group") == acronym("Aether Oeuvre Group")
+
+
+def test_a_name_written_without_its_special_letters_is_the_same_person():
+    store("Søren Brandt")
+    store("Soren Brandt")
+    store("Łukasz Nowak")
+    store("Lukasz Nowak")
+    assert names() == ["Søren Brandt", "Łukasz Nowak"]
+    assert stories_of("Søren Brandt") == stories_of("Łukasz Nowak") == 2
+
+
+def test_migration_refolds_the_keys_stored_before_and_leaves_the_rest():
+    """0017 recomputes the keys of entries whose names hold such letters, folds merged keys,
+    and leaves every other entry as it was."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "articles.migrations.0017_name_keys_fold_undecomposed_letters"
+    )
+    stale = Person.objects.create(
+        name="Łukasz Nowak", slug="lukasz-nowak", name_key="łukasz nowak", surname="nowak",
+        merged_keys=["łukasz nowak", "luke nowak"],
+    )
+    untouched = Person.objects.create(
+        name="Ada Quill", slug="ada-quill", name_key="kept as it was", surname="quill"
+    )
+    organisation = Organisation.objects.create(
+        name="Ørsted Energy", slug="orsted-energy", name_key="ørsted energy", acronym="øe",
+        merged_keys=["ørsted"],
+    )
+    migration.keys_compute(apps, None)
+    stale.refresh_from_db()
+    untouched.refresh_from_db()
+    organisation.refresh_from_db()
+    assert (stale.name_key, stale.surname, stale.merged_keys) == (
+        "lukasz nowak", "nowak", ["luke nowak"],
+    )
+    assert untouched.name_key == "kept as it was"
+    assert (organisation.name_key, organisation.acronym, organisation.merged_keys) == (
+        "orsted energy", "oe", ["orsted"],
+    )
 
 
 def test_an_alias_is_never_a_common_word_a_group_a_first_name_or_a_place():

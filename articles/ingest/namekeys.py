@@ -22,34 +22,30 @@ from articles.ingest.lexicon import (
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
 
 
-def fold(text: str) -> str:
-    """Lower-cased, accents dropped: "Peña" and "Pena" are one key."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
-
-
 # Letters that Unicode does not decompose into a base letter and an accent: "Łukasz" is
-# written "Lukasz" where a keyboard lacks the letter, "Søren" "Soren". Used for given names
-# only: `fold` makes the keys stored in the database, which would all need recomputing.
+# written "Lukasz" where a keyboard lacks the letter, "Søren" "Soren", "Strauß" "Strauss".
 UNDECOMPOSED_LETTERS = str.maketrans({
     "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th",
     "ð": "d",
 })
 
 
-def _plain_letters(word: str) -> str:
-    return fold(word.lower().translate(UNDECOMPOSED_LETTERS))
+def fold(text: str) -> str:
+    """Lower-cased, accents dropped: "Peña" and "Pena", "Łukasz" and "Lukasz" are one key."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return plain.lower().translate(UNDECOMPOSED_LETTERS)
 
 
 # The given names with their accents dropped too: "Jose" and "Lukasz" are "José" and "Łukasz".
-_PLAIN_FIRST_NAMES = frozenset(_plain_letters(name) for name in FIRST_NAMES)
+_PLAIN_FIRST_NAMES = frozenset(fold(name) for name in FIRST_NAMES)
 
 
 def is_given_name(word: str) -> bool:
     """Whether a word is a common given name in any of the lexicon's languages, with or
     without its accents ("Siobhán", "Siobhan", "Łukasz", "Lukasz")."""
     lowered = word.lower()
-    return lowered in FIRST_NAMES or _plain_letters(lowered) in _PLAIN_FIRST_NAMES
+    return lowered in FIRST_NAMES or fold(lowered) in _PLAIN_FIRST_NAMES
 
 
 # Short forms of English given names, so that "Joe Biden" and "Joseph R. Biden" share a key.
