@@ -122,6 +122,25 @@ def test_migration_refolds_the_keys_stored_before_and_leaves_the_rest():
     )
 
 
+def test_people_stored_apart_before_the_refolding_are_joined_by_resolution():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "articles.migrations.0017_name_keys_fold_undecomposed_letters"
+    )
+    store("Søren Brandt")
+    store("Søren Brandt")
+    store("Soren Brandt")
+    assert names() == ["Søren Brandt"]  # stored today: one person
+    Person.objects.create(name="Soren Brandt", slug="soren-brandt", name_key="soren brandt")
+    Person.objects.filter(name="Søren Brandt").update(name_key="søren brandt")  # keys of old
+    migration.keys_compute(apps, None)
+    services.archive_resolve()
+    assert names() == ["Søren Brandt"]
+
+
 def test_an_alias_is_never_a_common_word_a_group_a_first_name_or_a_place():
     assert alias_problem("Republicans") == "'Republicans' names a group of people"
     assert alias_problem("Washington") == "'Washington' is a place"
