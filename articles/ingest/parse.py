@@ -42,6 +42,7 @@ TRACKING_PREFIXES = ("utm_",)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # PostgreSQL text cannot hold NUL, and other C0 controls mean the file is not prose.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+WHITESPACE = re.compile(r"\s")
 HOST_PATTERN = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$|^\[[0-9a-f:.]+\]$")
 # Mojibake only: UTF-8 text that was decoded as Windows-1252 or Latin-1 somewhere upstream
 # ("DonÃ¢â‚¬â„¢t") is decoded back ("Don’t"). Curly quotes, full-width letters, ligatures,
@@ -120,7 +121,7 @@ def normalise_url(url: str) -> str:
 def _split_url(url: str) -> SplitResult:
     """The URL's parts; ValueError for spaces or a malformed host, which urlsplit lets through
     or reports in its own words."""
-    if any(character.isspace() for character in url):
+    if WHITESPACE.search(url):
         raise ValueError("a URL cannot contain spaces")
     try:
         return urlsplit(url)
@@ -241,6 +242,8 @@ def _lines(text: str, filename: str) -> list[str]:
         lines.pop()
     if not lines:
         raise ParseError("the file is empty", filename=filename)
+    if not CONTROL_CHARACTERS.search(text):
+        return lines
     for number, line in enumerate(lines, start=1):
         control = CONTROL_CHARACTERS.search(line)
         if control:

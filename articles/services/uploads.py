@@ -16,6 +16,7 @@ import functools
 import logging
 import math
 import operator
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -72,18 +73,22 @@ def batch_stage(
 
 
 def _files_copy(rows: list[ImportFile]) -> None:
-    """Store the preview's files with COPY. For a 5,000-file zip (12.7 MB) bulk_create spent
-    1.5 s of the preview's 3.1 s building and sending INSERT statements; COPY streams rows."""
+    """Store the preview's files with a binary COPY. For a 5,000-file zip (12.7 MB)
+    bulk_create spent 1.5 s of the preview's 3.1 s building and sending INSERT statements;
+    COPY streams rows, and its binary format sends the files' bytes as they are where the
+    text format spelt them out in hex (1.4 s -> 1.0 s). The values are the fields' own
+    (`pre_save`), dumped by psycopg for each column's type."""
     fields = [field for field in ImportFile._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
-    statement = "COPY {} ({}) FROM STDIN".format(
+    statement = "COPY {} ({}) FROM STDIN (FORMAT BINARY)".format(
         quote(ImportFile._meta.db_table), ", ".join(quote(field.column) for field in fields)
     )
+    # "varchar(500)" is a varchar to the protocol
+    types = [re.sub(r"\(.*\)", "", field.db_type(connection)) for field in fields]
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        copy.set_types(types)
         for row in rows:
-            copy.write_row(
-                [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-            )
+            copy.write_row([field.pre_save(row, True) for field in fields])
 
 
 def _preview_rows(files: Iterable[tuple[str, bytes]]) -> Iterable[ImportFile]:
