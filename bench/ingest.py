@@ -7,10 +7,11 @@ For each worker count of --workers-list (1 and 2 by default), in a fresh databas
 (archive_bench_ingest on the configured server, created and migrated, dropped at the end unless
 --keep), it starts that many `manage.py worker` processes on the database
 (articles/management/workers.py; with DATABASE_URL they connect over TCP, as workers on a
-second machine would; DJANGO_DEBUG=0, as deployed), warms them up on two invented stories each (the language model loads
-once per worker), then imports --stories stories as one batch the way the admin does: staged
-(parsed, files kept in the database), confirmed (jobs deferred), stored by the workers. The
-clock runs from staging to the batch's status "done", when every story is searchable.
+second machine would; DJANGO_DEBUG=0, as deployed), warms them up on two invented stories each
+(the language model loads once per worker), then imports --stories stories as one batch the
+way the admin does: staged (parsed, files kept in the database), confirmed (jobs deferred),
+stored by the workers. The clock runs from staging to the batch's status "done", when every
+story is searchable.
 
 The stories are the first dated ones of ../shared/corpus/large/allsides_news_37k.jsonl.gz,
 converted to the seed format by bench/entities.py; when that file is absent (or with

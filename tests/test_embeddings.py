@@ -59,7 +59,7 @@ def test_cache_stays_within_its_rows_and_answers_the_same(nlp, networks):
     for text in TEXTS * 2:
         want = unbounded(_docs(nlp, [text]))
         got = small(_docs(nlp, [text]))
-        assert len(small._index) <= 20
+        assert len(small._index) <= 20 and len(small._rows) <= 20
         for a, b in zip(got, want, strict=True):
             assert a.tobytes() == b.tobytes()
 

@@ -4,8 +4,8 @@ Both token-to-vector networks of the pipeline (the one the tagger and parser sha
 recogniser's own) begin with an embedding layer that sees one token at a time: hash-embedding
 rows for the token's norm, prefix, suffix and shape (and, in the shared one, its spacing),
 mixed by a maxout layer of 576 inputs and normalised. That layer is a third of the networks'
-arithmetic, and news text repeats its words: after a few hundred stories nine tokens in ten
-have been seen before. So each embedding row is computed once and then looked up.
+arithmetic, and news text repeats its words: over 150 stories, 87% of the tokens had been seen
+before. So each embedding row is computed once and then looked up.
 
 A cached row must not depend on which batch first computed it, or a story's annotations would
 depend on what the worker read before. BLAS sums a matrix product in an order that depends on
@@ -90,7 +90,8 @@ class EmbeddingCache:
 
     def _reserve(self, size: int) -> None:
         if size > len(self._rows):
-            grown = numpy.empty((max(size, 2 * len(self._rows)), self._rows.shape[1]), "float32")
+            rows = max(size, min(2 * len(self._rows), self._limit))  # never past the limit
+            grown = numpy.empty((rows, self._rows.shape[1]), "float32")
             grown[: len(self._rows)] = self._rows
             self._rows = grown
 
