@@ -24,4 +24,5 @@ urlpatterns = [
     path("quotes/", views.quote_list, name="quotes"),
     path("about/", views.about, name="about"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

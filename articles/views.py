@@ -1,7 +1,8 @@
 """Thin views: validate the request, call a selector, render."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -223,3 +224,9 @@ Disallow: /*?*organisation=
 @require_safe
 def robots_txt(request):
     return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): the site's."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -275,6 +275,14 @@ def test_csv_export_defuses_formulas(client):
     assert "'=HYPERLINK(1)" in csv_text
 
 
+def test_favicon_and_admin_name_the_archive(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith("img/favicon.svg")
+    assert client.get(icon["Location"]).status_code == 200
+    login = client.get("/admin/login/").content.decode()
+    assert "News archive administration" in login and "Django administration" not in login
+
+
 def test_robots_and_noindex(client, story):
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
