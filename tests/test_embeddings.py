@@ -70,3 +70,23 @@ def test_empty_paragraphs_get_no_vectors(nlp, networks):
         found, expected = TokenVectors(model).predict(docs), model.predict(docs)
         assert [array.shape for array in found] == [array.shape for array in expected]
     assert [doc.tensor.shape for doc in pipeline.parse(["", ""])] == [(0, 96), (0, 96)]
+
+
+def test_threads_sharing_a_cache_that_starts_again_get_their_own_rows(nlp, networks):
+    """A worker run with --concurrency N extracts in N threads over one cache; a small cache
+    starts again all the time, and no thread may read rows another has overwritten."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    embedding = networks[0].layers[0]
+    reference = EmbeddingCache(embedding)
+    texts = [text for text in TEXTS if text]
+    expected = {text: reference(_docs(nlp, [text]))[0].tobytes() for text in texts}
+    shared = EmbeddingCache(embedding, rows=20)
+
+    def read(round_number: int) -> list[bool]:
+        text = texts[round_number % len(texts)]
+        return [shared(_docs(nlp, [text]))[0].tobytes() == expected[text] for _ in range(20)]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = [same for answers in pool.map(read, range(12)) for same in answers]
+    assert all(results)

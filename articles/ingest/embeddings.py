@@ -15,6 +15,8 @@ history. Rows differ from the network's own float32 product only in the last bit
 product differs between batches); tags, parses and entities were compared on the corpus.
 """
 
+import threading
+
 import numpy
 
 # Rows kept per network before the cache starts again: 100,000 rows of 96 float32 are 38 MB.
@@ -52,6 +54,7 @@ class EmbeddingCache:
         self._limit = rows
         self._index: dict[bytes, int] = {}
         self._rows = numpy.empty((min(rows, 4096), width), dtype="float32")
+        self._lock = threading.Lock()
 
     def __call__(self, docs) -> list:
         features = self._extract.predict(docs)
@@ -59,12 +62,15 @@ class EmbeddingCache:
             return [self._rows[:0] for _ in features]
         table = numpy.ascontiguousarray(numpy.concatenate(features), dtype="uint64")
         keys = table.view(numpy.dtype((numpy.void, table.shape[1] * 8))).ravel().tolist()
-        try:
-            rows = [self._index[key] for key in keys]
-        except KeyError:
-            self._add(keys, table)
-            rows = [self._index[key] for key in keys]
-        vectors = self._rows[rows]
+        # A worker run with --concurrency N extracts in N threads: the cache may start again
+        # (rows overwritten from 0) between another thread's lookup and its read.
+        with self._lock:
+            try:
+                rows = [self._index[key] for key in keys]
+            except KeyError:
+                self._add(keys, table)
+                rows = [self._index[key] for key in keys]
+            vectors = self._rows[rows]  # a copy
         sizes = numpy.cumsum([len(array) for array in features])[:-1]
         return numpy.split(vectors, sizes)
 
