@@ -84,6 +84,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
@@ -899,7 +900,9 @@ def facet_values(facet: Facet, queryset, parsed, sort, within: str, page_number)
     return FacetValues(facet, page, candidates)
 
 
-def timeline_buckets(months: Counter) -> tuple[list[TimelineBucket], str]:
+def timeline_buckets(
+    months: Counter, today: date | None = None
+) -> tuple[list[TimelineBucket], str]:
     """Stories per month from the first to the last (empty months included); per year when
     the span is too long for monthly bars to be read."""
     if not months:
@@ -907,8 +910,13 @@ def timeline_buckets(months: Counter) -> tuple[list[TimelineBucket], str]:
     (first_year, first_month), (last_year, last_month) = min(months), max(months)
     span = (last_year - first_year) * 12 + last_month - first_month + 1
     if span < TIMELINE_MIN_MONTHS:
-        # A year's context around a short run of stories, rather than a few very wide bars.
+        # A year's context around a short run of stories, rather than a few very wide bars,
+        # but no months after this one when the stories allow: they cannot hold stories yet.
         before = (TIMELINE_MIN_MONTHS - span) // 2
+        after = TIMELINE_MIN_MONTHS - span - before
+        today = today or timezone.localdate()
+        to_come = max((today.year * 12 + today.month) - (last_year * 12 + last_month), 0)
+        before += max(after - to_come, 0)
         first_index = first_year * 12 + first_month - 1 - before
         first_year, first_month = divmod(first_index, 12)
         first_month += 1

@@ -254,11 +254,23 @@ def test_timeline_counts_stories_per_month(client, archive):
 def test_short_timeline_shows_a_year_of_context():
     from collections import Counter
 
-    buckets, unit = search.timeline_buckets(Counter({(2021, 12): 3}))
+    buckets, unit = search.timeline_buckets(Counter({(2021, 12): 3}), datetime.date(2026, 12, 1))
     assert unit == "month" and len(buckets) == 12
     assert [b.count for b in buckets if b.label == "Dec 2021"] == [3]
     assert sum(b.count for b in buckets) == 3
     assert buckets[0].label == "Jul 2021" and buckets[-1].label == "Jun 2022"
+
+
+def test_a_recent_timeline_does_not_run_into_months_still_to_come():
+    from collections import Counter
+
+    today = datetime.date(2026, 12, 1)
+    labels = lambda months: [b.label for b in search.timeline_buckets(months, today)[0]]  # noqa: E731
+    assert labels(Counter({(2026, 11): 1}))[-1] == "Dec 2026"
+    assert labels(Counter({(2026, 11): 1}))[0] == "Jan 2026"
+    assert labels(Counter({(2026, 9): 1, (2026, 12): 2}))[-1] == "Dec 2026"
+    # Stories dated in the future (a wrong date) still show, at the end.
+    assert labels(Counter({(2027, 3): 1}))[-1] == "Mar 2027"
 
 
 def test_no_correction_offered_for_a_correct_word(client):
