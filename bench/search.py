@@ -87,7 +87,6 @@ WEEKS_MOVED = 8  # a story's date moves by up to this many whole weeks from its 
 MAX_PARAGRAPHS = 80
 UNIQUE_ATTEMPTS = 20
 TITLE_MAX_CHARS = 500
-SLUG_BASE_MAX_CHARS = 200  # as articles/services/slugs.py
 QUOTE_MIN_CHARS = 20
 CONFIDENCE_DIRECT = 0.8
 CONFIDENCE_REPORTED = 0.6
@@ -642,11 +641,11 @@ def story_unique(pk: int, corpus: Corpus, seed: int, bodies: set[bytes]) -> Stor
 
 
 def slug_claim(text: str, fallback: str, taken: set[str]) -> str:
-    """The slug articles/services/slugs.py would give: slugify(text), then -2, -3... when
+    """The slug articles/services/slugs.py would give: its base slug, then -2, -3... when
     taken."""
-    from django.utils.text import slugify
+    from articles.services.slugs import base_slug
 
-    base = slugify(text)[:SLUG_BASE_MAX_CHARS].strip("-") or fallback
+    base = base_slug(text, fallback)
     candidate, number = base, 1
     while candidate in taken:
         number += 1

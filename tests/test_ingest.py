@@ -588,6 +588,11 @@ def test_slugs_made_together_differ_from_each_other_and_from_stored_and_former_s
     assert slugs == ["jose-pena-3", "jose-pena-4", "ada-quill"]
 
 
+def test_slugs_spell_out_letters_that_have_no_accent_to_drop():
+    slugs = unique_slugs(Person, ["Łukasz Nowak", "Søren Brandt", "Johann Strauß", "Æsa Ørn"], "p")
+    assert slugs == ["lukasz-nowak", "soren-brandt", "johann-strauss", "aesa-orn"]
+
+
 def test_an_entry_created_meanwhile_by_another_import_is_used_not_duplicated():
     """The story's new entries are planned, then saved in one insert; when another import
     stored one of the names in between, the insert fails and each is found or created alone."""

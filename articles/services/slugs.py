@@ -7,12 +7,16 @@ from operator import or_
 from django.db.models import Q
 from django.utils.text import slugify
 
+from articles.ingest.namekeys import fold
+
 SLUG_BASE_MAX_CHARS = 200  # leaves room for "-123" under every slug column's limit
 
 
 def base_slug(text: str, fallback: str) -> str:
-    """slugify(text), bounded; the fallback when nothing of the text is left."""
-    return slugify(text)[:SLUG_BASE_MAX_CHARS].strip("-") or fallback
+    """slugify(text), bounded; the fallback when nothing of the text is left. Letters that
+    Unicode does not split into a letter and an accent are spelt out first: slugify would
+    drop them ("Łukasz" is "lukasz", not "ukasz"; "Strauß" is "strauss")."""
+    return slugify(fold(text))[:SLUG_BASE_MAX_CHARS].strip("-") or fallback
 
 
 def unique_slug(model, text: str, fallback: str) -> str:
